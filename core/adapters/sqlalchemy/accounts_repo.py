@@ -1,0 +1,78 @@
+"""Declaration and contributor-account ledger repositories."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from core.adapters.sqlalchemy import tables as t
+from core.adapters.sqlalchemy.errors import duplicates_as_domain
+from core.domain.accounts import EntryKind, LedgerEntry
+from core.domain.contributions import Branch, ContributionAssessment, ContributionLine, Payer
+from core.domain.periods import ContributionPeriod
+
+
+class SqlAlchemyDeclarationRepository:
+    """Declarations with their contribution lines."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    @duplicates_as_domain
+    def add(self, employer_number: str, assessment: ContributionAssessment, filed_at: datetime) -> None:
+        """Store a declaration; a second one for the same period violates a unique constraint."""
+        declaration_id = self._connection.execute(sa.insert(t.declarations).values(
+            employer_number=employer_number, period=str(assessment.period), head_count=assessment.head_count,
+            gross_payroll=assessment.gross_payroll, base=assessment.base, amount_due=assessment.amount_due,
+            filed_at=filed_at).returning(t.declarations.c.id)).scalar_one()
+        self._connection.execute(sa.insert(t.declaration_lines), [
+            {"declaration_id": declaration_id, "branch": line.branch.value, "payer": line.payer.value,
+             "rate_bp": line.rate_bp, "base": line.base} for line in assessment.lines])
+
+    def get(self, employer_number: str, period: ContributionPeriod) -> ContributionAssessment | None:
+        """The declaration of a period, or None."""
+        row = self._connection.execute(sa.select(t.declarations).where(
+            t.declarations.c.employer_number == employer_number, t.declarations.c.period == str(period))).first()
+        if row is None:
+            return None
+        lines = self._connection.execute(sa.select(t.declaration_lines).where(
+            t.declaration_lines.c.declaration_id == row.id).order_by(t.declaration_lines.c.id))
+        return ContributionAssessment(
+            period, row.head_count, row.gross_payroll, row.base,
+            tuple(ContributionLine(Branch(line.branch), Payer(line.payer), line.rate_bp, line.base) for line in lines))
+
+    def periods(self, employer_number: str) -> list[ContributionPeriod]:
+        """Declared periods, oldest first."""
+        rows = self._connection.execute(sa.select(t.declarations.c.period).where(
+            t.declarations.c.employer_number == employer_number).order_by(t.declarations.c.period))
+        return [ContributionPeriod.parse(row.period) for row in rows]
+
+
+class SqlAlchemyLedgerRepository:
+    """The append-only ledger: rows are inserted, never updated or deleted."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    @duplicates_as_domain
+    def append(self, entry: LedgerEntry) -> None:
+        """Append one movement."""
+        self._connection.execute(sa.insert(t.ledger_entries).values(
+            employer_number=entry.employer_number, kind=entry.kind.value, amount=entry.amount,
+            value_date=entry.value_date, recorded_at=entry.recorded_at,
+            period=str(entry.period) if entry.period else None, surcharge_step=entry.surcharge_step,
+            reference=entry.reference))
+
+    def entries(self, employer_number: str) -> list[LedgerEntry]:
+        """Every movement of the account, in insertion order."""
+        rows = self._connection.execute(sa.select(t.ledger_entries).where(
+            t.ledger_entries.c.employer_number == employer_number).order_by(t.ledger_entries.c.id))
+        return [LedgerEntry(r.employer_number, EntryKind(r.kind), r.amount, r.value_date, r.recorded_at,
+                            ContributionPeriod.parse(r.period) if r.period else None, r.surcharge_step,
+                            r.reference, r.id) for r in rows]
+
+    def lock_account(self, employer_number: str) -> None:
+        """Serialise writers of one account (row lock on PostgreSQL; SQLite locks at BEGIN)."""
+        self._connection.execute(sa.select(t.employers.c.employer_number).where(
+            t.employers.c.employer_number == employer_number).with_for_update())

@@ -1,0 +1,134 @@
+"""Employer and insured-person repositories (with phones, employments and declared pay)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from core.adapters.sqlalchemy import tables as t
+from core.adapters.sqlalchemy.errors import duplicates_as_domain
+from core.domain.individual_accounts import DeclaredPay, Employment
+from core.domain.msisdn import Msisdn
+from core.domain.parties import Employer, HolderKind, InsuredPerson
+from core.domain.periods import ContributionPeriod, Periodicity
+
+
+def _period_or_none(raw: str | None) -> ContributionPeriod | None:
+    return ContributionPeriod.parse(raw) if raw else None
+
+
+class _PhoneBook:
+    """Registered phones of a holder kind."""
+
+    def __init__(self, connection: Connection, kind: HolderKind) -> None:
+        self._connection = connection
+        self._kind = kind.value
+
+    def save(self, holder_number: str, phones: Sequence[Msisdn]) -> None:
+        self._connection.execute(sa.delete(t.phones).where(
+            t.phones.c.holder_kind == self._kind, t.phones.c.holder_number == holder_number))
+        if phones:
+            self._connection.execute(sa.insert(t.phones), [
+                {"holder_kind": self._kind, "holder_number": holder_number, "msisdn": phone.e164}
+                for phone in dict.fromkeys(phones)])
+
+    def of(self, holder_number: str) -> tuple[Msisdn, ...]:
+        rows = self._connection.execute(sa.select(t.phones.c.msisdn).where(
+            t.phones.c.holder_kind == self._kind, t.phones.c.holder_number == holder_number
+        ).order_by(t.phones.c.id))
+        return tuple(Msisdn(row.msisdn) for row in rows)
+
+    def holders(self, msisdn: Msisdn) -> list[str]:
+        rows = self._connection.execute(sa.select(t.phones.c.holder_number).where(
+            t.phones.c.holder_kind == self._kind, t.phones.c.msisdn == msisdn.e164
+        ).order_by(t.phones.c.holder_number))
+        return [row.holder_number for row in rows]
+
+
+class SqlAlchemyEmployerRepository:
+    """Employers in the ``employers`` and ``phones`` tables."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._phones = _PhoneBook(connection, HolderKind.EMPLOYER)
+
+    @duplicates_as_domain
+    def add(self, employer: Employer) -> None:
+        """Insert an employer and its phones."""
+        self._connection.execute(sa.insert(t.employers).values(
+            employer_number=employer.employer_number, company_name=employer.company_name,
+            periodicity=employer.periodicity.value, occupational_risk_bp=employer.occupational_risk_bp,
+            email=employer.email))
+        self._phones.save(employer.employer_number, employer.phones)
+
+    def get(self, employer_number: str) -> Employer | None:
+        """The employer with this number, or None."""
+        row = self._connection.execute(
+            sa.select(t.employers).where(t.employers.c.employer_number == employer_number)).first()
+        if row is None:
+            return None
+        return Employer(row.employer_number, row.company_name, self._phones.of(row.employer_number),
+                        Periodicity(row.periodicity), row.occupational_risk_bp, row.email)
+
+    def list_by_phone(self, msisdn: Msisdn) -> list[Employer]:
+        """Employers that registered this phone (an accountant may serve several)."""
+        return [e for number in self._phones.holders(msisdn) if (e := self.get(number)) is not None]
+
+
+class SqlAlchemyInsuredPersonRepository:
+    """Insured persons with their declared pay and employments."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._phones = _PhoneBook(connection, HolderKind.INSURED)
+
+    @duplicates_as_domain
+    def add(self, person: InsuredPerson) -> None:
+        """Insert an insured person and their phones."""
+        self._connection.execute(sa.insert(t.insured_persons).values(
+            insured_number=person.insured_number, full_name=person.full_name,
+            date_of_birth=person.date_of_birth, prior_insured_months=person.prior_insured_months))
+        self._phones.save(person.insured_number, person.phones)
+
+    def get(self, insured_number: str) -> InsuredPerson | None:
+        """The insured person with this number, or None."""
+        row = self._connection.execute(sa.select(t.insured_persons).where(
+            t.insured_persons.c.insured_number == insured_number)).first()
+        if row is None:
+            return None
+        return InsuredPerson(row.insured_number, row.full_name, row.date_of_birth,
+                             self._phones.of(row.insured_number), row.prior_insured_months)
+
+    def list_by_phone(self, msisdn: Msisdn) -> list[InsuredPerson]:
+        """Insured persons registered on this phone."""
+        return [p for number in self._phones.holders(msisdn) if (p := self.get(number)) is not None]
+
+    @duplicates_as_domain
+    def add_declared_pay(self, lines: Sequence[DeclaredPay]) -> None:
+        """Record declared pay lines (unique per insured person, period and employer)."""
+        if lines:
+            self._connection.execute(sa.insert(t.declared_pay), [
+                {"insured_number": line.insured_number, "period": str(line.period),
+                 "employer_number": line.employer_number, "gross_pay": line.gross_pay} for line in lines])
+
+    def declared_pay(self, insured_number: str) -> list[DeclaredPay]:
+        """All declared pay lines, oldest first."""
+        rows = self._connection.execute(sa.select(t.declared_pay).where(
+            t.declared_pay.c.insured_number == insured_number
+        ).order_by(t.declared_pay.c.period, t.declared_pay.c.id))
+        return [DeclaredPay(r.insured_number, ContributionPeriod.parse(r.period), r.employer_number, r.gross_pay)
+                for r in rows]
+
+    def add_employment(self, employment: Employment) -> None:
+        """Record a spell of employment."""
+        self._connection.execute(sa.insert(t.employments).values(
+            insured_number=employment.insured_number, employer_number=employment.employer_number,
+            start_period=str(employment.start), end_period=str(employment.end) if employment.end else None))
+
+    def employments(self, insured_number: str) -> list[Employment]:
+        """Employment spells, oldest first."""
+        rows = self._connection.execute(sa.select(t.employments).where(
+            t.employments.c.insured_number == insured_number).order_by(t.employments.c.start_period))
+        return [Employment(r.insured_number, r.employer_number, ContributionPeriod.parse(r.start_period),
+                           _period_or_none(r.end_period)) for r in rows]

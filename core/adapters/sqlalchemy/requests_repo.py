@@ -1,0 +1,105 @@
+"""Request, activity-history and PIN-credential repositories."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from core.adapters.sqlalchemy import tables as t
+from core.adapters.sqlalchemy.errors import duplicates_as_domain
+from core.domain.activity import ActivityEntry, ActivityKind
+from core.domain.parties import HolderKind
+from core.domain.pins import Credential
+from core.domain.requests import ClaimCategory, RequestKind, RequestStatus, ServiceRequest
+
+
+class SqlAlchemyRequestRepository:
+    """Quitus, attestation and claim requests by tracking number."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    @duplicates_as_domain
+    def add(self, request: ServiceRequest) -> None:
+        """Insert a request (a duplicate tracking number violates the primary key)."""
+        self._connection.execute(sa.insert(t.service_requests).values(
+            tracking_number=request.tracking_number, kind=request.kind.value,
+            holder_kind=request.holder_kind.value, holder_number=request.holder_number,
+            status=request.status.value, category=request.category.value if request.category else None,
+            channel=request.channel, created_at=request.created_at, updated_at=request.updated_at))
+
+    def update(self, request: ServiceRequest) -> None:
+        """Persist a status change."""
+        self._connection.execute(sa.update(t.service_requests).where(
+            t.service_requests.c.tracking_number == request.tracking_number).values(
+            status=request.status.value, updated_at=request.updated_at))
+
+    def get(self, tracking_number: str) -> ServiceRequest | None:
+        """The request with this tracking number, or None."""
+        row = self._connection.execute(sa.select(t.service_requests).where(
+            t.service_requests.c.tracking_number == tracking_number)).first()
+        return self._request(row) if row else None
+
+    def list_for(self, holder_kind: HolderKind, holder_number: str, limit: int) -> list[ServiceRequest]:
+        """A holder's latest requests, newest first."""
+        rows = self._connection.execute(sa.select(t.service_requests).where(
+            t.service_requests.c.holder_kind == holder_kind.value,
+            t.service_requests.c.holder_number == holder_number,
+        ).order_by(t.service_requests.c.created_at.desc()).limit(limit))
+        return [self._request(row) for row in rows]
+
+    @staticmethod
+    def _request(row: sa.Row[tuple[object, ...]]) -> ServiceRequest:
+        m = row._mapping
+        return ServiceRequest(
+            m["tracking_number"], RequestKind(m["kind"]), HolderKind(m["holder_kind"]), m["holder_number"],
+            RequestStatus(m["status"]), m["created_at"], m["updated_at"], m["channel"],
+            ClaimCategory(m["category"]) if m["category"] else None)
+
+
+class SqlAlchemyActivityRepository:
+    """Append-only activity history."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def append(self, entry: ActivityEntry) -> None:
+        """Record one event."""
+        self._connection.execute(sa.insert(t.activity).values(
+            holder_kind=entry.holder_kind.value, holder_number=entry.holder_number, kind=entry.kind.value,
+            occurred_at=entry.occurred_at, details=dict(entry.details)))
+
+    def list_for(self, holder_kind: HolderKind, holder_number: str, limit: int) -> list[ActivityEntry]:
+        """Latest events of a holder, newest first."""
+        rows = self._connection.execute(sa.select(t.activity).where(
+            t.activity.c.holder_kind == holder_kind.value, t.activity.c.holder_number == holder_number,
+        ).order_by(t.activity.c.occurred_at.desc(), t.activity.c.id.desc()).limit(limit))
+        return [ActivityEntry(HolderKind(r.holder_kind), r.holder_number, ActivityKind(r.kind), r.occurred_at,
+                              dict(r.details), r.id) for r in rows]
+
+
+class SqlAlchemyCredentialRepository:
+    """PIN credentials, one per account holder."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def get(self, holder_kind: HolderKind, holder_number: str) -> Credential | None:
+        """The holder's credential, or None before the PIN is set."""
+        row = self._connection.execute(sa.select(t.credentials).where(
+            t.credentials.c.holder_kind == holder_kind.value,
+            t.credentials.c.holder_number == holder_number)).first()
+        if row is None:
+            return None
+        return Credential(HolderKind(row.holder_kind), row.holder_number, row.pin_hash, row.failed_attempts,
+                          row.locked_until)
+
+    def save(self, credential: Credential) -> None:
+        """Insert or replace the holder's credential."""
+        key = (t.credentials.c.holder_kind == credential.holder_kind.value) & (
+            t.credentials.c.holder_number == credential.holder_number)
+        values = {"pin_hash": credential.pin_hash, "failed_attempts": credential.failed_attempts,
+                  "locked_until": credential.locked_until}
+        updated = self._connection.execute(sa.update(t.credentials).where(key).values(**values))
+        if updated.rowcount == 0:
+            self._connection.execute(sa.insert(t.credentials).values(
+                holder_kind=credential.holder_kind.value, holder_number=credential.holder_number, **values))

@@ -1,0 +1,194 @@
+"""Table definitions (SQLAlchemy Core); the Alembic migrations create exactly these."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+metadata = sa.MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no offset)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; times are timezone-aware UTC")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def _period(name: str, nullable: bool = False) -> sa.Column[str]:
+    return sa.Column(name, sa.String(7), nullable=nullable)
+
+
+def _money(name: str) -> sa.Column[int]:
+    return sa.Column(name, sa.BigInteger, nullable=False)
+
+
+employers = sa.Table(
+    "employers", metadata,
+    sa.Column("employer_number", sa.String(13), primary_key=True),
+    sa.Column("company_name", sa.String(200), nullable=False),
+    sa.Column("periodicity", sa.String(16), nullable=False),
+    sa.Column("occupational_risk_bp", sa.Integer, nullable=False),
+    sa.Column("email", sa.String(254)),
+)
+
+insured_persons = sa.Table(
+    "insured_persons", metadata,
+    sa.Column("insured_number", sa.String(13), primary_key=True),
+    sa.Column("full_name", sa.String(200), nullable=False),
+    sa.Column("date_of_birth", sa.Date, nullable=False),
+    sa.Column("prior_insured_months", sa.Integer, nullable=False),
+)
+
+phones = sa.Table(
+    "phones", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("holder_kind", sa.String(16), nullable=False),
+    sa.Column("holder_number", sa.String(13), nullable=False),
+    sa.Column("msisdn", sa.String(16), nullable=False, index=True),
+    sa.UniqueConstraint("holder_kind", "holder_number", "msisdn", name="uq_phones_holder_msisdn"),
+)
+
+employments = sa.Table(
+    "employments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("insured_number", sa.ForeignKey("insured_persons.insured_number"), nullable=False, index=True),
+    sa.Column("employer_number", sa.String(13), nullable=False),
+    _period("start_period"),
+    _period("end_period", nullable=True),
+)
+
+declared_pay = sa.Table(
+    "declared_pay", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("insured_number", sa.ForeignKey("insured_persons.insured_number"), nullable=False),
+    _period("period"),
+    sa.Column("employer_number", sa.String(13), nullable=False),
+    _money("gross_pay"),
+    sa.UniqueConstraint("insured_number", "period", "employer_number", name="uq_declared_pay_line"),
+)
+
+declarations = sa.Table(
+    "declarations", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("employer_number", sa.ForeignKey("employers.employer_number"), nullable=False),
+    _period("period"),
+    sa.Column("head_count", sa.Integer, nullable=False),
+    _money("gross_payroll"),
+    _money("base"),
+    _money("amount_due"),
+    sa.Column("filed_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("employer_number", "period", name="uq_declarations_employer_period"),
+)
+
+declaration_lines = sa.Table(
+    "declaration_lines", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("declaration_id", sa.ForeignKey("declarations.id"), nullable=False, index=True),
+    sa.Column("branch", sa.String(32), nullable=False),
+    sa.Column("payer", sa.String(16), nullable=False),
+    sa.Column("rate_bp", sa.Integer, nullable=False),
+    _money("base"),
+)
+
+ledger_entries = sa.Table(
+    "ledger_entries", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("employer_number", sa.ForeignKey("employers.employer_number"), nullable=False, index=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    _money("amount"),
+    sa.Column("value_date", sa.Date, nullable=False),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
+    _period("period", nullable=True),
+    sa.Column("surcharge_step", sa.Integer),
+    sa.Column("reference", sa.String(12)),
+    sa.CheckConstraint("amount > 0", name="ck_ledger_entries_amount_positive"),
+    # One surcharge (and one write-off) per period and step; NULL steps (dues, payments) stay free.
+    sa.UniqueConstraint("employer_number", "kind", "period", "surcharge_step", name="uq_ledger_entries_step"),
+)
+
+payment_references = sa.Table(
+    "payment_references", metadata,
+    sa.Column("code", sa.String(12), primary_key=True),
+    sa.Column("employer_number", sa.ForeignKey("employers.employer_number"), nullable=False, index=True),
+    _period("period", nullable=True),
+    _money("amount"),
+    _money("contributions_amount"),
+    _money("surcharges_amount"),
+    sa.Column("issued_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("paid_at", UtcDateTime),
+    sa.Column("channel", sa.String(16), nullable=False),
+)
+
+payments = sa.Table(
+    "payments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("reference", sa.ForeignKey("payment_references.code"), nullable=False, unique=True),
+    sa.Column("provider", sa.String(32), nullable=False),
+    sa.Column("transaction_id", sa.String(64), nullable=False),
+    sa.Column("channel", sa.String(16), nullable=False),
+    _money("amount"),
+    sa.Column("paid_at", UtcDateTime, nullable=False),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
+    sa.Column("receipt_number", sa.String(16), nullable=False, unique=True),
+    sa.Column("account_label", sa.String(100)),
+    sa.UniqueConstraint("provider", "transaction_id", name="uq_payments_provider_transaction"),
+)
+
+service_requests = sa.Table(
+    "service_requests", metadata,
+    sa.Column("tracking_number", sa.String(12), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("holder_kind", sa.String(16), nullable=False),
+    sa.Column("holder_number", sa.String(13), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("category", sa.String(32)),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index("ix_service_requests_holder", "holder_kind", "holder_number"),
+)
+
+activity = sa.Table(
+    "activity", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("holder_kind", sa.String(16), nullable=False),
+    sa.Column("holder_number", sa.String(13), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("occurred_at", UtcDateTime, nullable=False),
+    sa.Column("details", sa.JSON, nullable=False),
+    sa.Index("ix_activity_holder", "holder_kind", "holder_number"),
+)
+
+credentials = sa.Table(
+    "credentials", metadata,
+    sa.Column("holder_kind", sa.String(16), primary_key=True),
+    sa.Column("holder_number", sa.String(13), primary_key=True),
+    sa.Column("pin_hash", sa.String(200), nullable=False),
+    sa.Column("failed_attempts", sa.Integer, nullable=False),
+    sa.Column("locked_until", UtcDateTime),
+)

@@ -1,0 +1,70 @@
+"""Unit of work over one SQLAlchemy connection: rolls back unless committed."""
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Engine
+
+from core.adapters.sqlalchemy.accounts_repo import SqlAlchemyDeclarationRepository, SqlAlchemyLedgerRepository
+from core.adapters.sqlalchemy.parties_repo import SqlAlchemyEmployerRepository, SqlAlchemyInsuredPersonRepository
+from core.adapters.sqlalchemy.payments_repo import SqlAlchemyPaymentReferenceRepository, SqlAlchemyPaymentRepository
+from core.adapters.sqlalchemy.requests_repo import (
+    SqlAlchemyActivityRepository,
+    SqlAlchemyCredentialRepository,
+    SqlAlchemyRequestRepository,
+)
+
+
+class SqlAlchemyUnitOfWork:
+    """``with uow: ...; uow.commit()``; leaving the block without commit rolls back."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> SqlAlchemyUnitOfWork:
+        if self._connection is not None:
+            raise RuntimeError("unit of work already in use")
+        connection = self._engine.connect()
+        self._connection = connection  # SQLAlchemy 2 autobegins a transaction on first use
+        self.employers = SqlAlchemyEmployerRepository(connection)
+        self.insured_persons = SqlAlchemyInsuredPersonRepository(connection)
+        self.declarations = SqlAlchemyDeclarationRepository(connection)
+        self.ledger = SqlAlchemyLedgerRepository(connection)
+        self.references = SqlAlchemyPaymentReferenceRepository(connection)
+        self.payments = SqlAlchemyPaymentRepository(connection)
+        self.requests = SqlAlchemyRequestRepository(connection)
+        self.activity = SqlAlchemyActivityRepository(connection)
+        self.credentials = SqlAlchemyCredentialRepository(connection)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        try:
+            self.rollback()
+        finally:
+            if self._connection is not None:
+                self._connection.close()
+            self._connection = None
+
+    def commit(self) -> None:
+        """Make everything done so far durable; later work starts a new transaction."""
+        if self._connection is None:
+            raise RuntimeError("commit outside 'with'")
+        self._connection.commit()
+
+    def rollback(self) -> None:
+        """Discard everything not committed."""
+        if self._connection is not None:
+            self._connection.rollback()
+
+
+class SqlAlchemyUnitOfWorkFactory:
+    """Makes units of work bound to one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.engine)

@@ -1,0 +1,1 @@
+"""Pure domain model: value objects, entities and the rules of the rules document."""

@@ -1,0 +1,49 @@
+"""USSD PINs: four digits, stored only as argon2 hashes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from core.domain.errors import InvalidPinError
+from core.domain.parties import HolderKind
+
+PIN_DIGITS = 4
+
+
+def validate_pin(pin: str) -> str:
+    """A PIN is exactly four ASCII digits."""
+    if len(pin) != PIN_DIGITS or not pin.isascii() or not pin.isdigit():
+        raise InvalidPinError(reason="format")
+    return pin
+
+
+class PinHasher:
+    """Hashes and verifies PINs with argon2id (parameters from argon2-cffi's defaults)."""
+
+    def __init__(self, hasher: PasswordHasher | None = None) -> None:
+        self._hasher = hasher or PasswordHasher()
+
+    def hash(self, pin: str) -> str:
+        """Hash a validated PIN."""
+        return self._hasher.hash(validate_pin(pin))
+
+    def verify(self, pin_hash: str, pin: str) -> bool:
+        """True when ``pin`` matches ``pin_hash``; never raises on a wrong PIN."""
+        try:
+            return self._hasher.verify(pin_hash, pin)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """The PIN of an employer or insured account, with its failure counter and lock."""
+
+    holder_kind: HolderKind
+    holder_number: str
+    pin_hash: str
+    failed_attempts: int = 0
+    locked_until: datetime | None = None

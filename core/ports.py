@@ -1,0 +1,141 @@
+"""Ports of the core: repositories, unit of work and clock, as small Protocols."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol
+
+from core.domain.accounts import LedgerEntry
+from core.domain.activity import ActivityEntry
+from core.domain.contributions import ContributionAssessment
+from core.domain.individual_accounts import DeclaredPay, Employment
+from core.domain.msisdn import Msisdn
+from core.domain.parties import Employer, HolderKind, InsuredPerson
+from core.domain.payment_references import PaymentReference
+from core.domain.payments import Payment
+from core.domain.periods import ContributionPeriod
+from core.domain.pins import Credential
+from core.domain.requests import ServiceRequest
+
+
+class DuplicateRecordError(Exception):
+    """A write hit a uniqueness rule (a concurrent writer got there first); retry or re-read."""
+
+
+class Clock(Protocol):
+    """Source of the current time (timezone-aware UTC) and of the business day."""
+
+    def now(self) -> datetime:
+        """Current instant in UTC."""
+        ...
+
+    def today(self) -> date:
+        """Current business day in the gateway's timezone."""
+        ...
+
+    def business_day(self, instant: datetime) -> date:
+        """The business day an instant falls on."""
+        ...
+
+
+class EmployerRepository(Protocol):
+    """Employers by employer number and by registered phone."""
+
+    def add(self, employer: Employer) -> None: ...
+    def get(self, employer_number: str) -> Employer | None: ...
+    def list_by_phone(self, msisdn: Msisdn) -> list[Employer]: ...
+
+
+class InsuredPersonRepository(Protocol):
+    """Insured persons, their declared pay and employments."""
+
+    def add(self, person: InsuredPerson) -> None: ...
+    def get(self, insured_number: str) -> InsuredPerson | None: ...
+    def list_by_phone(self, msisdn: Msisdn) -> list[InsuredPerson]: ...
+    def add_declared_pay(self, lines: Sequence[DeclaredPay]) -> None: ...
+    def declared_pay(self, insured_number: str) -> list[DeclaredPay]: ...
+    def add_employment(self, employment: Employment) -> None: ...
+    def employments(self, insured_number: str) -> list[Employment]: ...
+
+
+class DeclarationRepository(Protocol):
+    """Contribution declarations, one per employer and period."""
+
+    def add(self, employer_number: str, assessment: ContributionAssessment, filed_at: datetime) -> None: ...
+    def get(self, employer_number: str, period: ContributionPeriod) -> ContributionAssessment | None: ...
+    def periods(self, employer_number: str) -> list[ContributionPeriod]: ...
+
+
+class LedgerRepository(Protocol):
+    """The append-only contributor-account ledger."""
+
+    def append(self, entry: LedgerEntry) -> None: ...
+    def entries(self, employer_number: str) -> list[LedgerEntry]: ...
+    def lock_account(self, employer_number: str) -> None: ...
+
+
+class PaymentReferenceRepository(Protocol):
+    """Payment references by code."""
+
+    def add(self, reference: PaymentReference) -> None: ...
+    def get(self, code: str, *, for_update: bool = False) -> PaymentReference | None: ...
+    def update(self, reference: PaymentReference) -> None: ...
+    def list_for_employer(self, employer_number: str, limit: int) -> list[PaymentReference]: ...
+
+
+class PaymentRepository(Protocol):
+    """Payments, unique per (provider, transaction id)."""
+
+    def add(self, payment: Payment) -> Payment: ...
+    def get_by_transaction(self, provider: str, transaction_id: str) -> Payment | None: ...
+    def get_by_reference(self, reference: str) -> Payment | None: ...
+
+
+class RequestRepository(Protocol):
+    """Quitus, attestation and claim requests."""
+
+    def add(self, request: ServiceRequest) -> None: ...
+    def get(self, tracking_number: str) -> ServiceRequest | None: ...
+    def update(self, request: ServiceRequest) -> None: ...
+    def list_for(self, holder_kind: HolderKind, holder_number: str, limit: int) -> list[ServiceRequest]: ...
+
+
+class ActivityRepository(Protocol):
+    """Per-person activity history."""
+
+    def append(self, entry: ActivityEntry) -> None: ...
+    def list_for(self, holder_kind: HolderKind, holder_number: str, limit: int) -> list[ActivityEntry]: ...
+
+
+class CredentialRepository(Protocol):
+    """PIN credentials."""
+
+    def get(self, holder_kind: HolderKind, holder_number: str) -> Credential | None: ...
+    def save(self, credential: Credential) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One atomic business transaction: rolled back on exit unless ``commit()`` was called."""
+
+    employers: EmployerRepository
+    insured_persons: InsuredPersonRepository
+    declarations: DeclarationRepository
+    ledger: LedgerRepository
+    references: PaymentReferenceRepository
+    payments: PaymentRepository
+    requests: RequestRepository
+    activity: ActivityRepository
+    credentials: CredentialRepository
+
+    def __enter__(self) -> UnitOfWork: ...
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Makes a fresh unit of work per use case."""
+
+    def __call__(self) -> UnitOfWork: ...

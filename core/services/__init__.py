@@ -1,0 +1,1 @@
+"""Use cases: one module per business capability, plain functions taking a unit of work."""

@@ -1,0 +1,73 @@
+"""Contributor-account use cases: load the ledger, bring surcharges up to date, summarise."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from core.domain.accounts import ContributorAccount, LedgerEntry, PeriodPosition
+from core.domain.errors import EmployerNotFoundError
+from core.domain.parameters import RuleBook
+from core.domain.parties import Employer
+from core.domain.periods import ContributionPeriod
+from core.domain.surcharges import new_surcharges
+from core.ports import Clock, UnitOfWork
+
+
+def get_employer(uow: UnitOfWork, employer_number: str) -> Employer:
+    """The employer, or ``EmployerNotFoundError``."""
+    employer = uow.employers.get(employer_number)
+    if employer is None:
+        raise EmployerNotFoundError(employer_number=employer_number)
+    return employer
+
+
+def load_account(uow: UnitOfWork, employer: Employer, rulebook: RuleBook) -> ContributorAccount:
+    """The employer's ledger with deadlines from its periodicity and the dated due day."""
+
+    def deadline(period: ContributionPeriod) -> date:
+        return period.payment_deadline(rulebook.surcharges.at(period.first_day).due_day, employer.periodicity)
+
+    return ContributorAccount(employer.employer_number, tuple(uow.ledger.entries(employer.employer_number)), deadline)
+
+
+def bring_surcharges_up_to_date(
+    uow: UnitOfWork, employer: Employer, *, clock: Clock, rulebook: RuleBook
+) -> ContributorAccount:
+    """Append the surcharge lines accrued by today (idempotent) and return the account; caller commits."""
+    uow.ledger.lock_account(employer.employer_number)
+    account = load_account(uow, employer, rulebook)
+    lines = new_surcharges(account, clock.today(), rulebook.surcharges.at, clock.now())
+    for line in lines:
+        uow.ledger.append(line)
+    return load_account(uow, employer, rulebook) if lines else account
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSummary:
+    """What an employer sees of the contributor account."""
+
+    employer_number: str
+    company_name: str
+    as_of: date
+    balance: int
+    overdue: int
+    surcharges_outstanding: int
+    unpaid_periods: tuple[PeriodPosition, ...]
+    last_payments: tuple[LedgerEntry, ...]
+    statement: tuple[LedgerEntry, ...]
+
+
+def contributor_account_summary(
+    employer_number: str, *, uow: UnitOfWork, clock: Clock, rulebook: RuleBook,
+    payments: int = 3, statement: int = 10,
+) -> AccountSummary:
+    """Balance, overdue amount, surcharges, unpaid periods, last payments and statement."""
+    with uow:
+        employer = get_employer(uow, employer_number)
+        account = bring_surcharges_up_to_date(uow, employer, clock=clock, rulebook=rulebook)
+        uow.commit()
+    today = clock.today()
+    return AccountSummary(
+        employer.employer_number, employer.company_name, today, account.balance, account.overdue(today),
+        account.surcharges_outstanding(), tuple(account.unpaid_periods()), tuple(account.payments(payments)),
+        tuple(account.statement(statement)))
