@@ -106,6 +106,11 @@ class ContributorAccount:
         return ContributorAccount(
             self.employer_number, tuple(e for e in self.entries if e.value_date <= day), self.deadline)
 
+    def with_payments_until(self, day: date) -> ContributorAccount:
+        """Every debt, but only the payments made by the end of ``day`` (what was unpaid then)."""
+        return ContributorAccount(self.employer_number, tuple(
+            e for e in self.entries if e.kind is not EntryKind.PAYMENT or e.value_date <= day), self.deadline)
+
     @property
     def balance(self) -> int:
         """Debts minus credits; negative means the employer is in credit."""

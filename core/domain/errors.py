@@ -87,4 +87,4 @@ class RequestNotFoundError(DomainError):
 
 
 class InvalidPinError(DomainError):
-    """A PIN is not exactly four digits or is too easy to guess (data: reason)."""
+    """A PIN is not exactly four ASCII digits (data: reason)."""

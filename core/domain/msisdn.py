@@ -41,7 +41,8 @@ class Msisdn:
     @property
     def masked(self) -> str:
         """Log-safe form keeping the country code and last 4 digits: ``+228****2233``."""
-        return f"{self.e164[:4]}****{self.e164[-4:]}"
+        country_code = phonenumbers.parse(self.e164).country_code
+        return f"+{country_code}****{self.e164[-4:]}"
 
     @property
     def national(self) -> str:

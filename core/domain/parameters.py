@@ -157,6 +157,8 @@ def _convert(kind: type, raw: Any) -> Any:
             values[name] = Fraction(str(value))
         elif "tuple" in annotation:
             values[name] = tuple(int(item) for item in value)
+        elif annotation.startswith("int") and value is not None:
+            values[name] = int(value)
         else:
             values[name] = value
     return kind(**values)

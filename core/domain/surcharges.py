@@ -54,7 +54,8 @@ def new_surcharges(
     """Surcharge lines accrued by ``day`` and not yet in the ledger.
 
     Each step is charged on the contributions still unpaid at the end of the
-    day before it accrues, so a payment made before a step stops that step.
+    day before it accrues, so a payment made before a step stops that step;
+    a declaration filed late still owes every step since its deadline.
     """
     charged = account.surcharge_steps()
     lines: list[LedgerEntry] = []
@@ -65,7 +66,7 @@ def new_surcharges(
         for step in steps_incurred(position.period, position.deadline, rule, day):
             if (step.period, step.step) in charged:
                 continue
-            then = account.as_of(step.accrues_on - timedelta(days=1)).position_of(step.period)
+            then = account.with_payments_until(step.accrues_on - timedelta(days=1)).position_of(step.period)
             unpaid = then.principal_outstanding if then else 0
             amount = surcharge_amount(unpaid, step.rate_bp)
             if amount > 0:

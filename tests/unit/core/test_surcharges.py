@@ -131,6 +131,16 @@ def test_payment_on_30_april_leaves_only_the_flat_5_percent() -> None:
     assert [(line.surcharge_step, line.amount) for line in lines] == [(0, 25_000)]
 
 
+def test_payment_the_day_after_the_deadline_still_costs_the_flat_5_percent() -> None:
+    paid = account(entry(EntryKind.PAYMENT, 500_000, date(2026, 4, 16)))
+    assert [line.amount for line in surcharges_by(date(2026, 12, 31), paid)] == [25_000]
+
+
+def test_payment_on_16_july_still_costs_the_first_monthly_step() -> None:
+    paid = account(entry(EntryKind.PAYMENT, 500_000, date(2026, 7, 16)))
+    assert total(surcharges_by(date(2026, 12, 31), paid)) == 30_000
+
+
 def test_partial_payment_before_the_deadline_reduces_the_flat_surcharge() -> None:
     partly = account(entry(EntryKind.PAYMENT, 300_000, date(2026, 4, 10)))
     assert [line.amount for line in surcharges_by(date(2026, 4, 30), partly)] == [10_000]
@@ -139,3 +149,10 @@ def test_partial_payment_before_the_deadline_reduces_the_flat_surcharge() -> Non
 def test_payment_without_period_also_stops_surcharges() -> None:
     paid = account(entry(EntryKind.PAYMENT, 500_000, date(2026, 4, 14), period=None))
     assert surcharges_by(date(2026, 12, 31), paid) == []
+
+
+def test_declaration_filed_late_still_owes_the_surcharges_from_the_deadline() -> None:
+    filed_late = entry(EntryKind.CONTRIBUTION_DUE, 500_000, date(2026, 8, 20))
+    acct = ContributorAccount(EMPLOYER, (filed_late,), deadline=lambda p: p.payment_deadline(15))
+    assert acct.overdue(date(2026, 8, 20)) == 500_000  # the account itself says it is overdue
+    assert total(surcharges_by(date(2026, 8, 20), acct)) == 35_000

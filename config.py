@@ -1,0 +1,32 @@
+"""Configuration from environment variables, with the documented defaults."""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+# name -> (default, description); the README's configuration table lists the same.
+SETTINGS: dict[str, tuple[str | None, str]] = {
+    "DATABASE_URL": (None, "SQLAlchemy URL; default: SQLite file instance/cnss-gateway.db"),
+    "REDIS_URL": (None, "Redis for USSD sessions; unset: embedded in-process store"),
+    "AT_USERNAME": ("sandbox", "Africa's Talking username"),
+    "AT_API_KEY": (None, "Africa's Talking API key (secret)"),
+    "AT_API_BASE_URL": (None, "Overrides the SMS API base URL (sandbox or local fake)"),
+    "AT_CALLBACK_KEY": (None, "Secret expected as ?key= on Africa's Talking callbacks"),
+    "BANK_API_SECRET": (None, "HMAC secret of the bank API (secret)"),
+    "SMS_SENDER_ID": (None, "Sender id or short code for outgoing SMS"),
+    "SMTP_URL": (None, "SMTP server for email receipts, e.g. smtp://host:25"),
+    "GATEWAY_TIMEZONE": ("Africa/Lome", "Timezone of business days and quiet hours"),
+    "CNSS_RULES_FILE": (None, "JSON file of dated rule parameters added to the defaults"),
+}
+
+
+def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any]:
+    """Read every setting from ``environ``; empty values count as unset."""
+    config: dict[str, Any] = {}
+    for name, (default, _) in SETTINGS.items():
+        value = environ.get(name) or default
+        config[name] = value
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "cnss-gateway.db")
+    return config

@@ -1,0 +1,1 @@
+"""Edge of the gateway: HTTP routes, provider adapters and the command line."""

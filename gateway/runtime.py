@@ -1,0 +1,29 @@
+"""The wired dependencies the edge hands to menus and core (built once by ``create_app``)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy.engine import Engine
+
+from core.domain.parameters import RuleBook
+from core.domain.pins import PinHasher
+from core.ports import Clock, UnitOfWorkFactory
+
+
+@dataclass
+class Runtime:
+    """Engine, unit-of-work factory, clock, rules and readiness probes of one app."""
+
+    engine: Engine
+    uow_factory: UnitOfWorkFactory
+    clock: Clock
+    rulebook: RuleBook
+    pin_hasher: PinHasher
+    readiness: dict[str, Callable[[], object]] = field(default_factory=dict)
+
+
+def runtime() -> Runtime:
+    """The runtime of the current Flask app."""
+    return current_app.extensions["cnss"]  # type: ignore[no-any-return]

@@ -1,0 +1,1 @@
+"""The USSD conversation engine and its screens (built in the USSD issue)."""
