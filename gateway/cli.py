@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from core.adapters.sqlalchemy.migrate import upgrade
 from core.services.demo import DEMO_ACCOUNTANT_PHONE, DEMO_ACCOUNTS, seed_demo
@@ -10,6 +11,7 @@ from gateway.runtime import runtime
 
 
 @click.command("db-upgrade")
+@with_appcontext
 def db_upgrade() -> None:
     """Apply the database migrations (Alembic) up to the latest revision."""
     upgrade(runtime().engine)
@@ -17,6 +19,7 @@ def db_upgrade() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Create the documented demo accounts and history (safe to run again)."""
     rt = runtime()

@@ -1,0 +1,26 @@
+"""Layering is enforced: gateway -> menus -> core, and the domain imports no framework."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_contracts_are_kept() -> None:
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 kept, 0 broken" in result.stdout
+
+
+def test_every_module_opens_with_a_docstring() -> None:
+    missing = []
+    for package in ("core", "menus", "gateway"):
+        for path in (ROOT / package).rglob("*.py"):
+            text = path.read_text(encoding="utf-8").lstrip()
+            if "versions" not in path.parts and not text.startswith('"""'):
+                missing.append(str(path.relative_to(ROOT)))
+    missing += [] if (ROOT / "app.py").read_text().startswith('"""') else ["app.py"]
+    assert missing == []
