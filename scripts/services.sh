@@ -1,0 +1,56 @@
+# Make sure the real PostgreSQL and Redis the tests need are answering (sourced by scripts/test.sh).
+# A server that is down is started; one that is missing is installed from Debian's packages.
+
+probe_postgres() {
+  .venv/bin/python - "$1" <<'PY' >/dev/null 2>&1
+import sys, psycopg
+psycopg.connect(sys.argv[1], connect_timeout=3).close()
+PY
+}
+
+probe_redis() {
+  .venv/bin/python - "$1" <<'PY' >/dev/null 2>&1
+import sys, redis
+redis.Redis.from_url(sys.argv[1], socket_connect_timeout=3).ping()
+PY
+}
+
+ensure_postgres() {
+  local url="${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
+  if probe_postgres "$url"; then export TEST_POSTGRES_URL="$url"; return 0; fi
+  if [ -n "${TEST_POSTGRES_URL:-}" ]; then
+    echo "error: PostgreSQL does not answer at TEST_POSTGRES_URL=$TEST_POSTGRES_URL" >&2; return 1
+  fi
+  command -v pg_ctlcluster >/dev/null 2>&1 || apt_install postgresql
+  # The machine's own cluster, if it only needs starting.
+  for version in $(ls /etc/postgresql 2>/dev/null); do
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start >/dev/null 2>&1 || true
+  done
+  if probe_postgres "$url"; then export TEST_POSTGRES_URL="$url"; return 0; fi
+  # Otherwise a private throw-away cluster with trust auth on a side port.
+  local bin dir port=54329
+  bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+  dir="${TMPDIR:-/tmp}/cnss-gateway-pg"
+  url="postgresql://postgres@127.0.0.1:$port/postgres"
+  if ! probe_postgres "$url"; then
+    rm -rf "$dir" && mkdir -p "$dir" && chown postgres "$dir"
+    runuser -u postgres -- "$bin/initdb" -D "$dir/data" -U postgres --auth=trust >/dev/null
+    runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null
+  fi
+  probe_postgres "$url" || { echo "error: could not start PostgreSQL" >&2; return 1; }
+  export TEST_POSTGRES_URL="$url"
+}
+
+ensure_redis() {
+  local url="${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
+  if probe_redis "$url"; then export TEST_REDIS_URL="$url"; return 0; fi
+  if [ -n "${TEST_REDIS_URL:-}" ]; then
+    echo "error: Redis does not answer at TEST_REDIS_URL=$TEST_REDIS_URL" >&2; return 1
+  fi
+  command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+  for _ in 1 2 3 4 5 6 7 8 9 10; do probe_redis "$url" && break; sleep 0.5; done
+  probe_redis "$url" || { echo "error: could not start Redis" >&2; return 1; }
+  export TEST_REDIS_URL="$url"
+}
