@@ -30,12 +30,17 @@ from tests.support.builders import add_employer, at, declare
 PAY_CLOCK = at(2026, 4, 10)
 
 
+def _march_reference(factory: SqlAlchemyUnitOfWorkFactory, rulebook: RuleBook) -> PaymentReference:
+    add_employer(factory)
+    declare(factory, rulebook, "1000001", "2026-03", 300_000, head_count=2)
+    return issue_payment_reference("1000001", ContributionPeriod(2026, 3), uow=factory(), clock=at(2026, 4, 8),
+                                   rulebook=rulebook)
+
+
 @pytest.fixture
 def reference(uow_factory: SqlAlchemyUnitOfWorkFactory, rulebook: RuleBook) -> PaymentReference:
-    add_employer(uow_factory)
-    declare(uow_factory, rulebook, "1000001", "2026-03", 300_000, head_count=2)
-    return issue_payment_reference("1000001", ContributionPeriod(2026, 3), uow=uow_factory(), clock=at(2026, 4, 8),
-                                   rulebook=rulebook)
+    """A pending reference for March 2026, issued on 8 April."""
+    return _march_reference(uow_factory, rulebook)
 
 
 def _pay(factory: SqlAlchemyUnitOfWorkFactory, rulebook: RuleBook, code: str, amount: int,
@@ -133,10 +138,7 @@ def test_unknown_and_mistyped_references_and_bad_amounts_are_refused(
 def test_concurrent_recordings_of_one_transaction_credit_once_on_postgresql(
         postgres_engine: Engine, rulebook: RuleBook) -> None:
     factory = SqlAlchemyUnitOfWorkFactory(postgres_engine)
-    add_employer(factory)
-    declare(factory, rulebook, "1000001", "2026-03", 300_000, head_count=2)
-    ref = issue_payment_reference("1000001", ContributionPeriod(2026, 3), uow=factory(), clock=at(2026, 4, 8),
-                                  rulebook=rulebook)
+    ref = _march_reference(factory, rulebook)
     threads_count = 8
     barrier = threading.Barrier(threads_count)
     results: list[RecordedPayment] = []
@@ -163,10 +165,7 @@ def test_concurrent_recordings_of_one_transaction_credit_once_on_postgresql(
 def test_concurrent_payments_of_one_reference_by_different_transactions_credit_once(
         postgres_engine: Engine, rulebook: RuleBook) -> None:
     factory = SqlAlchemyUnitOfWorkFactory(postgres_engine)
-    add_employer(factory)
-    declare(factory, rulebook, "1000001", "2026-03", 300_000, head_count=2)
-    ref = issue_payment_reference("1000001", ContributionPeriod(2026, 3), uow=factory(), clock=at(2026, 4, 8),
-                                  rulebook=rulebook)
+    ref = _march_reference(factory, rulebook)
     barrier = threading.Barrier(4)
     outcomes: list[str] = []
 
