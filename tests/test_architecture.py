@@ -24,3 +24,9 @@ def test_every_module_opens_with_a_docstring() -> None:
                 missing.append(str(path.relative_to(ROOT)))
     missing += [] if (ROOT / "app.py").read_text().startswith('"""') else ["app.py"]
     assert missing == []
+
+
+def test_core_is_strictly_typed() -> None:
+    mypy = Path(sys.executable).with_name("mypy")
+    result = subprocess.run([str(mypy), "--strict", "core"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
