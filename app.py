@@ -1,21 +1,31 @@
-"""Composition root: ``create_app`` wires configuration, persistence, rules and routes."""
+"""Composition root: ``create_app`` wires configuration, persistence, rules, sessions and routes."""
 from __future__ import annotations
 
 import json
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
 
 from config import load_config
+from core.adapters.memory_sms import InMemorySmsSender
 from core.adapters.sqlalchemy.database import make_engine
 from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from core.clock import SystemClock
 from core.domain.parameters import RuleBook, default_rulebook, rulebook_with_overrides
 from core.domain.pins import PinHasher
+from core.services.credentials import PinPolicy
 from gateway import cli, health
+from gateway.africastalking import routes as at_routes
 from gateway.runtime import Runtime
+from menus.backend import Backend
+from menus.engine import Engine
+from menus.memory_store import MemorySessionStore
+from menus.screens.catalog import build_registry
+from menus.service import UssdService, UssdSettings
+from menus.store import SessionStore, StoreTtls
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -27,19 +37,37 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["DATABASE_URL"].startswith("sqlite:///" + app.instance_path):
         os.makedirs(app.instance_path, exist_ok=True)  # the embedded default lives under instance/
     engine = make_engine(app.config["DATABASE_URL"])
-    rt = Runtime(engine=engine, uow_factory=SqlAlchemyUnitOfWorkFactory(engine),
-                 clock=app.config.get("CLOCK") or SystemClock(app.config["GATEWAY_TIMEZONE"]),
-                 rulebook=_rulebook(app.config.get("CNSS_RULES_FILE")), pin_hasher=PinHasher())
+    clock = app.config.get("CLOCK") or SystemClock(app.config["GATEWAY_TIMEZONE"])
+    rulebook = _rulebook(app.config.get("CNSS_RULES_FILE"))
+    uow_factory = SqlAlchemyUnitOfWorkFactory(engine)
+    hasher = app.config.get("PIN_HASHER") or PinHasher()
+    sms = app.config.get("SMS_SENDER") or InMemorySmsSender()  # the SMS issue wires the outbox here
+    policy = PinPolicy(int(app.config["PIN_MAX_ATTEMPTS"]), timedelta(minutes=float(app.config["PIN_LOCKOUT_MINUTES"])))
+    backend = Backend(uow_factory, clock, rulebook, hasher, sms, policy)
+    store, probes = _session_store(app.config)
+    ussd = UssdService(store, backend, Engine(build_registry(), strict=bool(app.config.get("TESTING"))),
+                       UssdSettings(hop_deadline=float(app.config["USSD_HOP_DEADLINE"])))
+    rt = Runtime(engine=engine, uow_factory=uow_factory, clock=clock, rulebook=rulebook, pin_hasher=hasher, sms=sms,
+                 ussd=ussd)
     rt.readiness["database"] = lambda: _ping_database(rt)
-    if app.config["REDIS_URL"]:
-        import redis  # imported only when Redis is configured
-
-        client = redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=1, socket_connect_timeout=1)
-        rt.readiness["redis"] = client.ping
+    rt.readiness.update(probes)
     app.extensions["cnss"] = rt
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(at_routes.blueprint)
     cli.register(app)
     return app
+
+
+def _session_store(config: Mapping[str, Any]) -> tuple[SessionStore, dict[str, Any]]:
+    ttls = StoreTtls(session=int(config["USSD_SESSION_TTL"]), resume=int(config["USSD_RESUME_WINDOW"]))
+    if not config["REDIS_URL"]:
+        return MemorySessionStore(ttls), {}
+    import redis  # only when Redis is configured
+
+    from menus.redis_store import RedisSessionStore
+
+    client = redis.Redis.from_url(config["REDIS_URL"], socket_timeout=1, socket_connect_timeout=1)
+    return RedisSessionStore(client, ttls), {"redis": client.ping}
 
 
 def _rulebook(path: str | None) -> RuleBook:

@@ -18,6 +18,11 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "SMTP_URL": (None, "SMTP server for email receipts, e.g. smtp://host:25"),
     "GATEWAY_TIMEZONE": ("Africa/Lome", "Timezone of business days and quiet hours"),
     "CNSS_RULES_FILE": (None, "JSON file of dated rule parameters added to the defaults"),
+    "USSD_HOP_DEADLINE": ("2.0", "Seconds a hop may spend in the backend before the result goes by SMS"),
+    "USSD_SESSION_TTL": ("300", "Seconds a USSD session is kept after its last hop"),
+    "USSD_RESUME_WINDOW": ("600", "Seconds a redial from the same phone may resume a dropped session"),
+    "PIN_MAX_ATTEMPTS": ("3", "Wrong PINs that lock USSD access"),
+    "PIN_LOCKOUT_MINUTES": ("30", "Minutes USSD access stays locked"),
 }
 
 

@@ -21,7 +21,11 @@ class SystemClock:
 
     def business_day(self, instant: datetime) -> date:
         """The business day an instant falls on."""
-        return instant.astimezone(self.zone).date()
+        return self.local(instant).date()
+
+    def local(self, instant: datetime) -> datetime:
+        """The instant in the business timezone (for display)."""
+        return instant.astimezone(self.zone)
 
 
 class FixedClock(SystemClock):

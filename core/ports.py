@@ -11,6 +11,7 @@ from core.domain.activity import ActivityEntry
 from core.domain.contributions import ContributionAssessment
 from core.domain.individual_accounts import DeclaredPay, Employment
 from core.domain.msisdn import Msisdn
+from core.domain.operations import UssdSessionReport
 from core.domain.parties import Employer, HolderKind, InsuredPerson
 from core.domain.payment_references import PaymentReference
 from core.domain.payments import Payment
@@ -36,6 +37,10 @@ class Clock(Protocol):
 
     def business_day(self, instant: datetime) -> date:
         """The business day an instant falls on."""
+        ...
+
+    def local(self, instant: datetime) -> datetime:
+        """The instant in the business timezone (for display)."""
         ...
 
 
@@ -111,8 +116,22 @@ class ActivityRepository(Protocol):
 class CredentialRepository(Protocol):
     """PIN credentials."""
 
-    def get(self, holder_kind: HolderKind, holder_number: str) -> Credential | None: ...
+    def get(self, holder_kind: HolderKind, holder_number: str, *, for_update: bool = False) -> Credential | None: ...
     def save(self, credential: Credential) -> None: ...
+
+
+class UssdReportRepository(Protocol):
+    """End-of-session reports of USSD providers."""
+
+    def add(self, report: UssdSessionReport) -> None: ...
+    def for_session(self, provider: str, session_id: str) -> list[UssdSessionReport]: ...
+
+
+class SmsSender(Protocol):
+    """Sends one SMS to a subscriber; ``essential`` messages go even to opted-out phones."""
+
+    def send(self, msisdn: Msisdn, text: str, *, purpose: str, essential: bool = False,
+             idempotency_key: str | None = None) -> None: ...
 
 
 class UnitOfWork(Protocol):
@@ -127,6 +146,7 @@ class UnitOfWork(Protocol):
     requests: RequestRepository
     activity: ActivityRepository
     credentials: CredentialRepository
+    ussd_reports: UssdReportRepository
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,13 +1,21 @@
-"""Operator commands: ``flask --app app db-upgrade`` and ``flask --app app seed-demo``."""
+"""Operator commands: db-upgrade, seed-demo, menus-check, menus-diagram and the terminal phone ussd-dial."""
 from __future__ import annotations
 
+import uuid
+from urllib.parse import urlencode
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from core.adapters.memory_sms import InMemorySmsSender
 from core.adapters.sqlalchemy.migrate import upgrade
+from core.domain.errors import InvalidPhoneNumberError
+from core.domain.msisdn import Msisdn
 from core.services.demo import DEMO_ACCOUNTANT_PHONE, DEMO_ACCOUNTS, seed_demo
 from gateway.runtime import runtime
+from menus import lint
+from menus.screens.catalog import build_registry
 
 
 @click.command("db-upgrade")
@@ -30,7 +38,62 @@ def seed_demo_command() -> None:
     click.echo(f"  accountant phone linked to both employers: {DEMO_ACCOUNTANT_PHONE}")
 
 
+@click.command("menus-check")
+def menus_check() -> None:
+    """Lint every screen (160 GSM-7 characters in every language) and the journey graph."""
+    registry = build_registry()
+    problems = lint.catalogue_problems() + lint.graph_problems(registry) + lint.budget_problems(registry)
+    for problem in problems:
+        click.echo(problem, err=True)
+    screens = len(list(registry))
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in {screens} screens")
+    click.echo(f"{screens} screens x 2 languages: all within 160 GSM-7 characters; graph consistent")
+
+
+@click.command("menus-diagram")
+def menus_diagram() -> None:
+    """Print the journey graph as Mermaid."""
+    click.echo(lint.mermaid(build_registry()))
+
+
+@click.command("ussd-dial")
+@click.argument("phone")
+@click.option("--code", default="*909#", show_default=True, help="Service code dialled.")
+@with_appcontext
+def ussd_dial(phone: str, code: str) -> None:
+    """A terminal phone: walk the real USSD endpoint as Africa's Talking would ('q' hangs up)."""
+    try:
+        msisdn = Msisdn.parse(phone)
+    except InvalidPhoneNumberError as exc:
+        raise click.BadParameter(f"not a phone number ({exc.data['reason']})") from exc
+    client = current_app.test_client()
+    session_id, inputs = f"ATUid_{uuid.uuid4().hex}", []
+    sms = runtime().sms
+    seen = len(sms.sent) if isinstance(sms, InMemorySmsSender) else 0
+    while True:
+        body = urlencode({"sessionId": session_id, "phoneNumber": msisdn.e164, "networkCode": "99999",
+                          "serviceCode": code, "text": "*".join(inputs)})
+        raw = client.post("/gateway/at/ussd", data=body, content_type="application/x-www-form-urlencoded"
+                          ).get_data(as_text=True)
+        click.echo("\n+" + "-" * 30 + "\n" + raw[4:] + "\n+" + "-" * 30)
+        if isinstance(sms, InMemorySmsSender):
+            for message in sms.sent[seen:]:
+                if message.msisdn == msisdn:
+                    click.echo(f"[SMS to {msisdn.e164}] {message.text}")
+            seen = len(sms.sent)
+        if raw.startswith("END "):
+            return
+        try:
+            typed = click.prompt(">", default="", show_default=False, prompt_suffix=" ")
+        except click.Abort:
+            return  # end of input: hang up
+        if typed.strip().lower() == "q":
+            return
+        inputs.append(typed.strip())
+
+
 def register(app: Flask) -> None:
     """Attach the commands to the app's ``flask`` CLI."""
-    for command in (db_upgrade, seed_demo_command):
+    for command in (db_upgrade, seed_demo_command, menus_check, menus_diagram, ussd_dial):
         app.cli.add_command(command)

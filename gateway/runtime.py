@@ -9,18 +9,21 @@ from sqlalchemy.engine import Engine
 
 from core.domain.parameters import RuleBook
 from core.domain.pins import PinHasher
-from core.ports import Clock, UnitOfWorkFactory
+from core.ports import Clock, SmsSender, UnitOfWorkFactory
+from menus.service import UssdService
 
 
 @dataclass
 class Runtime:
-    """Engine, unit-of-work factory, clock, rules and readiness probes of one app."""
+    """Engine, unit of work, clock, rules, SMS port, USSD service and readiness probes of one app."""
 
     engine: Engine
     uow_factory: UnitOfWorkFactory
     clock: Clock
     rulebook: RuleBook
     pin_hasher: PinHasher
+    sms: SmsSender
+    ussd: UssdService
     readiness: dict[str, Callable[[], object]] = field(default_factory=dict)
 
 

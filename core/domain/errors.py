@@ -87,4 +87,8 @@ class RequestNotFoundError(DomainError):
 
 
 class InvalidPinError(DomainError):
-    """A PIN is not exactly four ASCII digits (data: reason)."""
+    """A PIN is not four ASCII digits, or a new PIN is too simple (data: reason)."""
+
+
+class CredentialNotSetError(DomainError):
+    """The holder has no PIN yet and must activate first (data: holder_kind, holder_number)."""

@@ -20,6 +20,16 @@ def validate_pin(pin: str) -> str:
     return pin
 
 
+def validate_new_pin(pin: str) -> str:
+    """A new PIN: four digits, not all the same and not a straight run (1234, 9876)."""
+    validate_pin(pin)
+    digits = [int(ch) for ch in pin]
+    steps = {b - a for a, b in zip(digits, digits[1:])}
+    if len(set(digits)) == 1 or steps in ({1}, {-1}):
+        raise InvalidPinError(reason="too_simple")
+    return pin
+
+
 class PinHasher:
     """Hashes and verifies PINs with argon2id (parameters from argon2-cffi's defaults)."""
 
@@ -36,6 +46,10 @@ class PinHasher:
             return self._hasher.verify(pin_hash, pin)
         except (VerificationError, InvalidHashError):
             return False
+
+    def hash_code(self, code: str) -> str:
+        """Hash a one-time activation code (any digits)."""
+        return self._hasher.hash(code)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Request, activity-history and PIN-credential repositories."""
+"""Request, activity-history, PIN-credential and USSD session-report repositories."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 from core.adapters.sqlalchemy import tables as t
 from core.adapters.sqlalchemy.errors import duplicates_as_domain
 from core.domain.activity import ActivityEntry, ActivityKind
+from core.domain.operations import UssdSessionReport
 from core.domain.parties import HolderKind
 from core.domain.pins import Credential
 from core.domain.requests import ClaimCategory, RequestKind, RequestStatus, ServiceRequest
@@ -83,11 +84,11 @@ class SqlAlchemyCredentialRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    def get(self, holder_kind: HolderKind, holder_number: str) -> Credential | None:
-        """The holder's credential, or None before the PIN is set."""
-        row = self._connection.execute(sa.select(t.credentials).where(
-            t.credentials.c.holder_kind == holder_kind.value,
-            t.credentials.c.holder_number == holder_number)).first()
+    def get(self, holder_kind: HolderKind, holder_number: str, *, for_update: bool = False) -> Credential | None:
+        """The holder's credential, or None before the PIN is set; ``for_update`` locks it."""
+        query = sa.select(t.credentials).where(
+            t.credentials.c.holder_kind == holder_kind.value, t.credentials.c.holder_number == holder_number)
+        row = self._connection.execute(query.with_for_update() if for_update else query).first()
         if row is None:
             return None
         return Credential(HolderKind(row.holder_kind), row.holder_number, row.pin_hash, row.failed_attempts,
@@ -103,3 +104,26 @@ class SqlAlchemyCredentialRepository:
         if updated.rowcount == 0:
             self._connection.execute(sa.insert(t.credentials).values(
                 holder_kind=credential.holder_kind.value, holder_number=credential.holder_number, **values))
+
+
+class SqlAlchemyUssdReportRepository:
+    """End-of-session reports, stored as received."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, report: UssdSessionReport) -> None:
+        """Store one report."""
+        self._connection.execute(sa.insert(t.ussd_session_events).values(
+            provider=report.provider, session_id=report.session_id, status=report.status,
+            received_at=report.received_at, msisdn=report.msisdn, service_code=report.service_code,
+            network_code=report.network_code, ended_at=report.ended_at, duration_ms=report.duration_ms,
+            hops_count=report.hops_count, hops_metadata=report.hops_metadata, input=report.input,
+            last_app_response=report.last_app_response, error_message=report.error_message, cost=report.cost))
+
+    def for_session(self, provider: str, session_id: str) -> list[UssdSessionReport]:
+        """Reports of one session, oldest first."""
+        rows = self._connection.execute(sa.select(t.ussd_session_events).where(
+            t.ussd_session_events.c.provider == provider, t.ussd_session_events.c.session_id == session_id
+        ).order_by(t.ussd_session_events.c.id))
+        return [UssdSessionReport(**{k: v for k, v in row._mapping.items() if k != "id"}) for row in rows]

@@ -193,3 +193,23 @@ credentials = sa.Table(
     sa.Column("failed_attempts", sa.Integer, nullable=False),
     sa.Column("locked_until", UtcDateTime),
 )
+
+ussd_session_events = sa.Table(
+    "ussd_session_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("provider", sa.String(16), nullable=False),
+    sa.Column("session_id", sa.String(100), nullable=False, index=True),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("msisdn", sa.String(16)),
+    sa.Column("service_code", sa.String(40), nullable=False),
+    sa.Column("network_code", sa.String(10), nullable=False),
+    sa.Column("ended_at", UtcDateTime),
+    sa.Column("duration_ms", sa.Integer),
+    sa.Column("hops_count", sa.Integer),
+    sa.Column("hops_metadata", sa.Text, nullable=False),
+    sa.Column("input", sa.Text, nullable=False),
+    sa.Column("last_app_response", sa.Text, nullable=False),
+    sa.Column("error_message", sa.Text),
+    sa.Column("cost", sa.String(32), nullable=False),
+)

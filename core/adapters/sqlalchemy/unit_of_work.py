@@ -13,6 +13,7 @@ from core.adapters.sqlalchemy.requests_repo import (
     SqlAlchemyActivityRepository,
     SqlAlchemyCredentialRepository,
     SqlAlchemyRequestRepository,
+    SqlAlchemyUssdReportRepository,
 )
 
 
@@ -37,6 +38,7 @@ class SqlAlchemyUnitOfWork:
         self.requests = SqlAlchemyRequestRepository(connection)
         self.activity = SqlAlchemyActivityRepository(connection)
         self.credentials = SqlAlchemyCredentialRepository(connection)
+        self.ussd_reports = SqlAlchemyUssdReportRepository(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,0 +1,65 @@
+"""Flask routes of the Africa's Talking USSD callbacks: thin, parse -> service -> format."""
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Blueprint, Response, abort, current_app, request
+
+from core.domain.operations import UssdSessionReport
+from gateway.africastalking.ussd import PROVIDER, format_ussd_reply, parse_ussd_event, parse_ussd_request
+from gateway.base import MalformedRequestError
+from gateway.runtime import runtime
+from gateway.security import key_matches
+from menus.hop import Reply
+from menus.texts import DEFAULT_LANGUAGE, render
+
+logger = logging.getLogger(__name__)
+blueprint = Blueprint("africastalking", __name__, url_prefix="/gateway/at")
+
+
+@blueprint.before_request
+def _check_callback_key() -> None:
+    if not key_matches(current_app.config.get("AT_CALLBACK_KEY"), request.args.get("key")):
+        abort(403)
+
+
+@blueprint.errorhandler(MalformedRequestError)
+def _malformed(error: MalformedRequestError) -> tuple[str, int, dict[str, str]]:
+    logger.warning("malformed Africa's Talking callback on %s: %s", request.path, error.reason)
+    return f"bad request: {error.reason}", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@blueprint.post("/ussd")
+def ussd_hop() -> Response:
+    """One interactive hop: always 200 CON/END once the form is valid, even if the gateway fails inside."""
+    hop = parse_ussd_request(request.form)
+    try:
+        reply = runtime().ussd.respond(hop)
+    except Exception:
+        error_id = secrets.token_hex(4).upper()
+        logger.exception("USSD hop failed outside the engine error_id=%s session=%s msisdn=%s", error_id,
+                         hop.session_id, hop.msisdn.masked)
+        reply = Reply(render("common.internal_error", DEFAULT_LANGUAGE, {"error_id": error_id}), True,
+                      "common.internal_error")
+    body, headers = format_ussd_reply(reply)
+    return Response(body, 200, headers)
+
+
+@blueprint.post("/ussd/events")
+def ussd_event() -> tuple[str, int, dict[str, str]]:
+    """End-of-session notification: stored for operations, acknowledged with 200."""
+    event = parse_ussd_event(request.form)
+    rt = runtime()
+    report = UssdSessionReport(
+        provider=PROVIDER, session_id=event.session_id, status=event.status, received_at=rt.clock.now(),
+        msisdn=event.msisdn.e164 if event.msisdn else None, service_code=event.service_code,
+        network_code=event.network_code, ended_at=event.date, duration_ms=event.duration_ms,
+        hops_count=event.hops_count, hops_metadata="|".join(event.hops_metadata), input=event.input,
+        last_app_response=event.last_app_response, error_message=event.error_message, cost=event.cost)
+    with rt.uow_factory() as uow:
+        uow.ussd_reports.add(report)
+        uow.commit()
+    if event.status == "Failed":
+        logger.warning("USSD session %s failed at the provider: %s", event.session_id, event.error_message)
+    return "OK", 200, {"Content-Type": "text/plain; charset=utf-8"}

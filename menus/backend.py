@@ -1,0 +1,134 @@
+"""The core use cases as the screens call them: one object holding the core's dependencies."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from core.domain.accounts import LedgerEntry
+from core.domain.activity import ActivityEntry
+from core.domain.contributions import ContributionAssessment
+from core.domain.individual_accounts import IndividualAccount
+from core.domain.msisdn import Msisdn
+from core.domain.parameters import RuleBook
+from core.domain.parties import HolderKind
+from core.domain.payment_references import PaymentReference
+from core.domain.pension import PensionEstimate
+from core.domain.periods import ContributionPeriod
+from core.domain.pins import PinHasher
+from core.domain.requests import ClaimCategory, QuitusEligibility, ServiceRequest
+from core.ports import Clock, SmsSender, UnitOfWorkFactory
+from core.services import accounts, credentials, declarations, directory, insured, payment_references, requests
+from core.services.accounts import AccountSummary, get_employer
+from core.services.credentials import CredentialStatus, PinCheck, PinPolicy
+from core.services.directory import PhoneHolders
+from core.services.payment_references import ReferenceView
+
+
+@dataclass
+class Backend:
+    """Everything a screen may ask of the core, each call in its own unit of work."""
+
+    uow_factory: UnitOfWorkFactory
+    clock: Clock
+    rulebook: RuleBook
+    hasher: PinHasher
+    sms: SmsSender
+    pin_policy: PinPolicy = PinPolicy()
+
+    def holders(self, msisdn: Msisdn) -> PhoneHolders:
+        """Accounts registered on a phone."""
+        return directory.holders_of(msisdn, uow=self.uow_factory())
+
+    def credential_status(self, kind: HolderKind, number: str) -> CredentialStatus:
+        """PIN set? locked until when?"""
+        return credentials.credential_status(kind, number, uow=self.uow_factory(), clock=self.clock)
+
+    def check_pin(self, kind: HolderKind, number: str, pin: str) -> PinCheck:
+        """Verify a PIN, counting failures."""
+        return credentials.check_pin(kind, number, pin, uow=self.uow_factory(), clock=self.clock,
+                                     hasher=self.hasher, policy=self.pin_policy)
+
+    def set_pin(self, kind: HolderKind, number: str, pin: str) -> None:
+        """Set or change a PIN."""
+        credentials.set_pin(kind, number, pin, uow=self.uow_factory(), clock=self.clock, hasher=self.hasher)
+
+    def company_name(self, employer_number: str) -> str:
+        """Registered name of an employer."""
+        with self.uow_factory() as uow:
+            return get_employer(uow, employer_number).company_name
+
+    def account_summary(self, employer_number: str) -> AccountSummary:
+        """Contributor account with surcharges brought up to date."""
+        return accounts.contributor_account_summary(employer_number, uow=self.uow_factory(), clock=self.clock,
+                                                    rulebook=self.rulebook, statement=12)
+
+    def issue_reference(self, employer_number: str, period: ContributionPeriod | None) -> PaymentReference:
+        """A payment reference for one period or the whole overdue balance."""
+        return payment_references.issue_payment_reference(employer_number, period, uow=self.uow_factory(),
+                                                          clock=self.clock, rulebook=self.rulebook)
+
+    def follow_reference(self, code: str) -> ReferenceView:
+        """Status of a reference."""
+        return payment_references.follow_reference(code, uow=self.uow_factory(), clock=self.clock)
+
+    def preview_declaration(self, employer_number: str, period: ContributionPeriod, head_count: int,
+                            gross_payroll: int) -> ContributionAssessment:
+        """What a declaration would cost."""
+        with self.uow_factory() as uow:
+            employer = get_employer(uow, employer_number)
+        return declarations.preview_declaration(employer, period, rulebook=self.rulebook, clock=self.clock,
+                                                head_count=head_count, gross_payroll=gross_payroll)
+
+    def file_declaration(self, employer_number: str, period: ContributionPeriod, head_count: int,
+                         gross_payroll: int) -> ContributionAssessment:
+        """Record a declaration."""
+        return declarations.file_declaration(employer_number, period, uow=self.uow_factory(), clock=self.clock,
+                                             rulebook=self.rulebook, head_count=head_count,
+                                             gross_payroll=gross_payroll)
+
+    def declared_periods(self, employer_number: str) -> list[ContributionPeriod]:
+        """Periods already declared."""
+        with self.uow_factory() as uow:
+            return uow.declarations.periods(employer_number)
+
+    def quitus_status(self, employer_number: str) -> QuitusEligibility:
+        """Quitus eligibility today."""
+        return requests.quitus_status(employer_number, uow=self.uow_factory(), clock=self.clock,
+                                      rulebook=self.rulebook)
+
+    def request_quitus(self, employer_number: str) -> ServiceRequest:
+        """File a quitus request."""
+        return requests.request_quitus(employer_number, uow=self.uow_factory(), clock=self.clock,
+                                       rulebook=self.rulebook)
+
+    def file_claim(self, kind: HolderKind, number: str, category: ClaimCategory) -> ServiceRequest:
+        """File a claim."""
+        return requests.file_claim(kind, number, category, uow=self.uow_factory(), clock=self.clock)
+
+    def requests_of(self, kind: HolderKind, number: str, limit: int = 12) -> list[ServiceRequest]:
+        """Latest requests."""
+        return requests.list_requests(kind, number, uow=self.uow_factory(), limit=limit)
+
+    def activity_of(self, kind: HolderKind, number: str, limit: int = 3) -> list[ActivityEntry]:
+        """Latest activity."""
+        return requests.list_activity(kind, number, uow=self.uow_factory(), limit=limit)
+
+    def individual_account(self, insured_number: str) -> IndividualAccount:
+        """Individual account of an insured person."""
+        return insured.individual_account(insured_number, uow=self.uow_factory())
+
+    def simulate_own_pension(self, insured_number: str, age: int) -> PensionEstimate:
+        """Pension estimate from the individual account."""
+        return insured.simulate_own_pension(insured_number, age, uow=self.uow_factory(), clock=self.clock,
+                                            rulebook=self.rulebook)
+
+    def simulate_typed_pension(self, age: int, months: int, pay: int) -> PensionEstimate:
+        """Pension estimate from typed inputs (no account needed)."""
+        return insured.simulate_typed_pension(age, months, pay, clock=self.clock, rulebook=self.rulebook)
+
+    def request_attestation(self, insured_number: str) -> ServiceRequest:
+        """File an individual attestation request."""
+        return requests.request_attestation(insured_number, uow=self.uow_factory(), clock=self.clock)
+
+
+def statement_lines(entries: list[LedgerEntry]) -> list[tuple[str, str, int]]:
+    """(date, kind, signed amount) of statement entries, for the SMS statement."""
+    return [(entry.value_date.strftime("%d/%m/%y"), entry.kind.value, entry.signed) for entry in entries]

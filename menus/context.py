@@ -1,0 +1,99 @@
+"""What a screen sees during one hop: state, caller, backend, texts, and the hop's deadline."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from core.domain.msisdn import Msisdn
+from core.domain.parties import HolderKind
+from menus import texts
+from menus.backend import Backend
+from menus.state import SessionState
+
+R = TypeVar("R")
+
+
+class Scratch(Protocol):
+    """Short-lived values with a TTL (activation codes), from the session store."""
+
+    def put_value(self, name: str, value: str, ttl: int) -> None: ...
+    def get_value(self, name: str) -> str | None: ...
+    def delete_value(self, name: str) -> None: ...
+
+LateSms = Callable[[Any], tuple[str, Mapping[str, Any]]]
+
+
+class DeadlineExceeded(Exception):
+    """A backend call outlived the hop's deadline; it goes on, and its result leaves by SMS."""
+
+    def __init__(self, future: Future[Any], late: LateSms | None) -> None:
+        super().__init__("hop deadline exceeded")
+        self.future = future
+        self.late = late
+
+
+@dataclass
+class Ctx:
+    """The per-hop context handed to loaders, parsers and actions."""
+
+    state: SessionState
+    msisdn: Msisdn
+    backend: Backend
+    executor: ThreadPoolExecutor
+    deadline: float
+    scratch: Scratch
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The session's form data."""
+        return self.state.data
+
+    @property
+    def language(self) -> str:
+        """The caller's language."""
+        return self.state.language
+
+    @property
+    def holder_kind(self) -> HolderKind:
+        """Kind of the authenticated account."""
+        if self.state.holder_kind is None:
+            raise RuntimeError("no account chosen")
+        return HolderKind(self.state.holder_kind)
+
+    @property
+    def holder_number(self) -> str:
+        """Number of the authenticated account."""
+        if self.state.holder_number is None:
+            raise RuntimeError("no account chosen")
+        return self.state.holder_number
+
+    def local(self, instant: datetime) -> datetime:
+        """An instant in the business timezone, for display."""
+        return self.backend.clock.local(instant)
+
+    def say(self, key: str, values: Mapping[str, Any] | None = None) -> str:
+        """A catalogue text in the caller's language."""
+        return texts.render(key, self.language, values)
+
+    def call(self, fn: Callable[..., R], *args: Any, late: LateSms | None = None, **kwargs: Any) -> R:
+        """Run a backend call within what is left of the hop's deadline.
+
+        On time, its result; too slow, ``DeadlineExceeded``: the engine ends the
+        session saying an SMS follows, and ``late(result)`` is texted when done.
+        """
+        future = self.executor.submit(fn, *args, **kwargs)
+        try:
+            return future.result(timeout=max(0.0, self.deadline - time.monotonic()))
+        except FutureTimeout as exc:
+            raise DeadlineExceeded(future, late) from exc
+
+    def sms(self, key: str, values: Mapping[str, Any] | None = None, *, purpose: str, essential: bool = False,
+            idempotency_key: str | None = None) -> None:
+        """Text the caller a catalogue message in their language."""
+        self.backend.sms.send(self.msisdn, self.say(key, values), purpose=purpose, essential=essential,
+                              idempotency_key=idempotency_key)

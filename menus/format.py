@@ -1,0 +1,39 @@
+"""Display values for screens and SMS: amounts, dates, periods, statuses."""
+from __future__ import annotations
+
+from datetime import datetime
+from fractions import Fraction
+
+from core.domain.money import format_xof
+from core.domain.periods import ContributionPeriod
+
+
+def money(amount: int) -> str:
+    """``150 000 FCFA``."""
+    return format_xof(amount)
+
+
+def day(instant: datetime) -> str:
+    """``08/12/2026`` (pass a local time: ``Ctx.local``)."""
+    return instant.strftime("%d/%m/%Y")
+
+
+def short_day(instant: datetime) -> str:
+    """``08/12``."""
+    return instant.strftime("%d/%m")
+
+
+def period(value: ContributionPeriod | None) -> str:
+    """``10/2026``; empty for a whole-balance reference."""
+    return value.label if value else ""
+
+
+def hour(instant: datetime) -> str:
+    """``14:30`` (pass a local time: ``Ctx.local``)."""
+    return instant.strftime("%H:%M")
+
+
+def percent(rate: Fraction, language: str) -> str:
+    """``26,65%`` in French, ``26.65%`` in English; no trailing zeros."""
+    text = f"{float(rate * 100):.2f}".rstrip("0").rstrip(".") + "%"
+    return text.replace(".", ",") if language == "fr" else text

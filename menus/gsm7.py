@@ -1,0 +1,36 @@
+"""GSM 03.38 7-bit alphabet: membership, length in septets, and French transliteration."""
+from __future__ import annotations
+
+from typing import Final
+
+# Basic table (one septet each); 0x09 is capital C-cedilla, and lowercase c-cedilla is absent.
+BASIC: Final = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+# Extension table (escape + character: two septets each).
+EXTENSION: Final = frozenset("\f^{}\\[~]|€")
+
+_TRANSLITERATION: Final = {
+    "â": "a", "ê": "e", "î": "i", "ô": "o", "û": "u", "ë": "e", "ï": "i", "ÿ": "y", "ç": "c", "œ": "oe",
+    "À": "A", "Â": "A", "È": "E", "Ê": "E", "Ë": "E", "Î": "I", "Ï": "I", "Ô": "O", "Ù": "U", "Û": "U",
+    "Ÿ": "Y", "Œ": "OE", "á": "a", "í": "i", "ó": "o", "ú": "u", "Á": "A", "Í": "I", "Ó": "O", "Ú": "U",
+    "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "«": '"', "»": '"', "\u2026": "...",
+    "\u2013": "-", "\u2014": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\t": " ",
+}
+
+
+def is_gsm7(text: str) -> bool:
+    """True when every character is in the basic or extension table."""
+    return all(ch in BASIC or ch in EXTENSION for ch in text)
+
+
+def septets(text: str) -> int:
+    """Length on the air: extension characters count two."""
+    return sum(2 if ch in EXTENSION else 1 for ch in text)
+
+
+def to_gsm7(text: str) -> str:
+    """Transliterate French typography and accents outside GSM-7 (é è à ù stay); drop what remains."""
+    out = "".join(_TRANSLITERATION.get(ch, ch) for ch in text)
+    return "".join(ch if ch in BASIC or ch in EXTENSION else "?" for ch in out)

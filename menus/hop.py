@@ -1,0 +1,35 @@
+"""Provider-neutral USSD hop (what came in) and reply (what goes out)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from core.domain.msisdn import Msisdn
+
+
+@dataclass(frozen=True, slots=True)
+class UssdHop:
+    """One request of a USSD session, parsed by a provider adapter.
+
+    ``cursor`` is the provider's opaque position in the session (Africa's
+    Talking: the cumulative text); the same cursor twice is a duplicate hop.
+    ``read_inputs(previous_cursor)`` gives what the subscriber typed since the
+    previous hop (``None`` on a new session: a chained dial may carry several).
+    """
+
+    provider: str
+    session_id: str
+    msisdn: Msisdn
+    service_code: str
+    network_code: str
+    cursor: str
+    read_inputs: Callable[[str | None], tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A screen to show: ``final`` ends the session; ``screen_id`` labels the hop (no personal data)."""
+
+    text: str
+    final: bool
+    screen_id: str

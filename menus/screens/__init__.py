@@ -1,0 +1,1 @@
+"""Screen modules, one flow each; ``all_screens()`` gathers them for the registry."""

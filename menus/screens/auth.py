@@ -1,0 +1,169 @@
+"""Who is calling: account choice, PIN, lockout, first-use activation and PIN setting, resume."""
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from core.domain.errors import InvalidPinError
+from core.domain.parties import HolderKind
+from core.domain.pins import validate_new_pin
+from menus import format as fmt
+from menus.context import Ctx
+from menus.dsl import End, Final, Goto, InvalidInput, Item, Menu, Option, Pick, Prompt, Transition
+from menus.state import SessionState
+from menus.validators import digits
+
+HOMES = {HolderKind.EMPLOYER.value: "employer.home", HolderKind.INSURED.value: "insured.home"}
+ACTIVATION_DIGITS = 6
+ACTIVATION_TTL = 600
+ACTIVATION_TRIES = 3
+
+
+def entry(ctx: Ctx, checkpoint: SessionState | None) -> Transition:
+    """First screen of a session: resume offer, account choice, PIN, or the public menu."""
+    if checkpoint is not None and checkpoint.session_id != ctx.state.session_id:
+        ctx.data["_resume"] = checkpoint.to_json()
+        return Goto("session.resume")
+    return start_fresh(ctx)
+
+
+def start_fresh(ctx: Ctx) -> Transition:
+    """Look the phone up among registered employers and insured persons."""
+    holders = ctx.call(ctx.backend.holders, ctx.msisdn)
+    accounts = [{"kind": HolderKind.EMPLOYER.value, "number": e.employer_number, "name": e.company_name}
+                for e in holders.employers]
+    accounts += [{"kind": HolderKind.INSURED.value, "number": p.insured_number, "name": p.full_name}
+                 for p in holders.insured_persons]
+    ctx.data.pop("_resume", None)
+    ctx.data["accounts"] = accounts
+    if not accounts:
+        ctx.data["home"] = "public.home"
+        return Goto("public.home", reset=True)
+    if len(accounts) == 1:
+        return choose_account(ctx, "0")
+    return Goto("auth.pick_account", reset=True)
+
+
+def choose_account(ctx: Ctx, index: str) -> Transition:
+    """Bind the session to one account, then ask its PIN (or activate it first)."""
+    account = ctx.data["accounts"][int(index)]
+    ctx.state.holder_kind, ctx.state.holder_number = account["kind"], account["number"]
+    ctx.data["holder_name"] = account["name"]
+    ctx.data["home"] = HOMES[account["kind"]]
+    status = ctx.call(ctx.backend.credential_status, HolderKind(account["kind"]), account["number"])
+    if status.locked_until is not None:
+        return End("auth.locked", {"until": fmt.hour(ctx.local(status.locked_until))})
+    if not status.has_pin:
+        send_activation_code(ctx)
+        return Goto("auth.activation_code")
+    return Goto("auth.pin")
+
+
+def _account_items(ctx: Ctx) -> list[Item]:
+    return [Item(str(i), {"short_name": a["name"], "number": a["number"]})
+            for i, a in enumerate(ctx.data["accounts"])]
+
+
+def _check_pin(ctx: Ctx, pin: str) -> Transition:
+    check = ctx.call(ctx.backend.check_pin, ctx.holder_kind, ctx.holder_number, pin)
+    if check.locked_until is not None:
+        return End("auth.locked", {"until": fmt.hour(ctx.local(check.locked_until))})
+    if not check.ok:
+        raise InvalidInput("auth.pin_wrong", left=check.attempts_left)
+    if ctx.data.get("_pin_flow") == "change":
+        return Goto("auth.new_pin")
+    ctx.state.authenticated = True
+    return _after_login(ctx)
+
+
+def _after_login(ctx: Ctx, notice: str | None = None) -> Transition:
+    resume = ctx.data.pop("_resume_target", None)
+    if resume:
+        return Goto(resume["screen"], history=tuple(resume["history"]))
+    return Goto(ctx.data["home"], reset=True, notice=notice)
+
+
+def send_activation_code(ctx: Ctx) -> None:
+    """Text a one-time code to the registered phone; only its hash is kept, for 10 minutes."""
+    code = f"{secrets.randbelow(10 ** ACTIVATION_DIGITS):0{ACTIVATION_DIGITS}d}"
+    record = {"hash": ctx.backend.hasher.hash_code(code), "tries": 0}
+    ctx.scratch.put_value(_activation_key(ctx), json.dumps(record), ACTIVATION_TTL)
+    ctx.sms("sms.activation_code", {"code": code}, purpose="activation_code", essential=True)
+
+
+def _activation_key(ctx: Ctx) -> str:
+    return f"activation:{ctx.state.holder_kind}:{ctx.state.holder_number}"
+
+
+def _check_activation(ctx: Ctx, code: str) -> Transition:
+    raw = ctx.scratch.get_value(_activation_key(ctx))
+    if raw is None:
+        return End("auth.code_expired")
+    record: dict[str, Any] = json.loads(raw)
+    if ctx.backend.hasher.verify(record["hash"], code):
+        ctx.scratch.delete_value(_activation_key(ctx))
+        ctx.data["_pin_flow"] = "activation"
+        return Goto("auth.new_pin")
+    record["tries"] += 1
+    if record["tries"] >= ACTIVATION_TRIES:
+        ctx.scratch.delete_value(_activation_key(ctx))
+        return End("auth.code_blocked")
+    ctx.scratch.put_value(_activation_key(ctx), json.dumps(record), ACTIVATION_TTL)
+    raise InvalidInput("auth.code_wrong")
+
+
+def _new_pin(ctx: Ctx, pin: str) -> Transition:
+    try:
+        validate_new_pin(pin)
+    except InvalidPinError as exc:
+        raise InvalidInput("auth.pin_too_simple" if exc.data["reason"] == "too_simple" else "auth.pin_format") from exc
+    ctx.data["_pin_candidate"] = ctx.backend.hasher.hash_code(pin)
+    return Goto("auth.confirm_pin")
+
+
+def _confirm_pin(ctx: Ctx, pin: str) -> Transition:
+    candidate = ctx.data.pop("_pin_candidate", None)
+    if not candidate or not ctx.backend.hasher.verify(candidate, pin):
+        return Goto("auth.new_pin", notice="auth.pin_mismatch")
+    ctx.call(ctx.backend.set_pin, ctx.holder_kind, ctx.holder_number, pin)
+    flow = ctx.data.pop("_pin_flow", None)
+    ctx.state.authenticated = True
+    return _after_login(ctx, notice="auth.pin_changed" if flow == "change" else "auth.pin_set")
+
+
+def _resume(ctx: Ctx) -> Transition:
+    checkpoint = SessionState.from_json(ctx.data.pop("_resume"))
+    ctx.state.holder_kind, ctx.state.holder_number = checkpoint.holder_kind, checkpoint.holder_number
+    ctx.data.update({k: v for k, v in checkpoint.data.items() if not k.startswith("_") or k == "_pin_flow"})
+    target = {"screen": checkpoint.screen, "history": checkpoint.history}
+    if checkpoint.authenticated:
+        ctx.data["_resume_target"] = target  # the PIN is asked again before the form comes back
+        return Goto("auth.pin", reset=True)
+    return Goto(checkpoint.screen, history=tuple(checkpoint.history))
+
+
+SCREENS = (
+    Menu("session.resume", "session.resume", (
+        Option("1", "session.resume_yes", _resume, leads_to=("auth.pin", "*")),
+        Option("2", "session.resume_no", start_fresh, leads_to=("public.home", "auth.pick_account", "auth.pin",
+                                                                "auth.activation_code", "auth.locked")),
+    ), back=False),
+    Pick("auth.pick_account", "auth.pick_account", _account_items, "auth.account_line", choose_account,
+         leads_to=("auth.pin", "auth.activation_code", "auth.locked"), back=False, page_size=3),
+    Prompt("auth.pin", "auth.pin", digits(4, "auth.pin_format"), _check_pin, secret=True, back=False,
+           heads=("auth.pin_format", "auth.pin_wrong"),
+           load=lambda ctx: {"name": ctx.data.get("holder_name", "")},
+           leads_to=("employer.home", "insured.home", "auth.locked", "auth.new_pin", "*")),
+    Prompt("auth.activation_code", "auth.activation_code", digits(ACTIVATION_DIGITS, "auth.code_format"),
+           _check_activation, secret=True, back=False, load=lambda ctx: {"code_length": ACTIVATION_DIGITS},
+           heads=("auth.code_format", "auth.code_wrong"),
+           leads_to=("auth.new_pin", "auth.code_expired", "auth.code_blocked")),
+    Prompt("auth.new_pin", "auth.new_pin", digits(4, "auth.pin_format"), _new_pin, secret=True, back=False,
+           leads_to=("auth.confirm_pin",), heads=("auth.pin_format", "auth.pin_too_simple", "auth.pin_mismatch")),
+    Prompt("auth.confirm_pin", "auth.confirm_pin", digits(4, "auth.pin_format"), _confirm_pin, secret=True,
+           back=False, heads=("auth.pin_format",), leads_to=("auth.new_pin", "employer.home", "insured.home", "*")),
+    Final("auth.locked", "auth.locked"),
+    Final("auth.code_expired", "auth.code_expired"),
+    Final("auth.code_blocked", "auth.code_blocked"),
+)

@@ -1,0 +1,28 @@
+"""All screens in one registry, built once at start-up."""
+from __future__ import annotations
+
+from menus.registry import Registry
+from menus.screens import (
+    auth,
+    common,
+    declaration,
+    employer,
+    insured,
+    payment,
+    public,
+    quitus,
+    requests,
+    settings,
+)
+
+_MODULES = (common, auth, public, settings, employer, payment, declaration, quitus, requests, insured)
+# Where sessions may start or end without a declared edge: the engine's own screens and the entry router's.
+ROOTS = ("session.resume", "auth.pick_account", "auth.pin", "auth.activation_code", "auth.locked", "public.home",
+         "common.too_many_errors", "common.sms_follows", "common.internal_error", "common.busy")
+
+
+def build_registry() -> Registry:
+    """Every screen of every flow."""
+    screens = [screen for module in _MODULES for screen in module.SCREENS]
+    protected = [screen_id for module in _MODULES for screen_id in getattr(module, "PROTECTED", ())]
+    return Registry(screens, ROOTS, protected)

@@ -1,0 +1,109 @@
+"""One USSD hop end to end: lock and load the session, run the engine, save, answer."""
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any
+
+from menus.backend import Backend
+from menus.context import Ctx, DeadlineExceeded
+from menus.engine import Engine
+from menus.hop import Reply, UssdHop
+from menus.screens.auth import entry
+from menus.state import SessionState
+from menus.store import HopLease, SessionBusyError, SessionStore
+from menus.texts import DEFAULT_LANGUAGE, render
+
+logger = logging.getLogger(__name__)
+
+# Screens where a dropped session leaves the phone's checkpoint as it was.
+_KEEP_CHECKPOINT = frozenset({"session.resume", "auth.pin", "auth.pick_account", "auth.activation_code",
+                              "auth.new_pin", "auth.confirm_pin"})
+
+
+@dataclass(frozen=True, slots=True)
+class UssdSettings:
+    """Per-hop deadline and lock wait, in seconds."""
+
+    hop_deadline: float = 2.0
+    lock_wait: float = 3.0
+
+
+class UssdService:
+    """Answers hops; safe to share between threads (no per-request state on the instance)."""
+
+    def __init__(self, store: SessionStore, backend: Backend, engine: Engine, settings: UssdSettings = UssdSettings(),
+                 executor: ThreadPoolExecutor | None = None) -> None:
+        self.store, self.backend, self.engine, self.settings = store, backend, engine, settings
+        self.executor = executor or ThreadPoolExecutor(max_workers=16, thread_name_prefix="ussd-backend")
+
+    def respond(self, hop: UssdHop) -> Reply:
+        """The reply to one hop; a duplicate hop gets the reply it got before, with no side effect."""
+        started = time.monotonic()
+        try:
+            lease = self.store.acquire(f"{hop.provider}:{hop.session_id}", hop.msisdn.e164,
+                                       wait=self.settings.lock_wait)
+        except SessionBusyError:
+            return Reply(render("common.busy", DEFAULT_LANGUAGE), True, "common.busy")
+        try:
+            state = lease.state
+            cached = state.cached_reply() if state and state.cursor == hop.cursor else None
+            if cached is not None:
+                self.store.release(lease)
+                return cached
+            state, reply = self._run(hop, lease, state, started)
+            language = state.data.pop("_language", None)
+            self.store.commit(lease, state, checkpoint=self._checkpoint(state, reply, lease), language=language)
+            return reply
+        except BaseException:
+            self.store.release(lease)
+            raise
+
+    def _run(self, hop: UssdHop, lease: HopLease, state: SessionState | None,
+             started: float) -> tuple[SessionState, Reply]:
+        new = state is None
+        if state is None:
+            state = SessionState(hop.session_id, hop.msisdn.e164, "", language=lease.language or DEFAULT_LANGUAGE)
+        ctx = Ctx(state, hop.msisdn, self.backend, self.executor, started + self.settings.hop_deadline, self.store)
+        try:
+            if new:
+                reply = self.engine.start(ctx, entry(ctx, lease.checkpoint), hop.read_inputs(None))
+            else:
+                reply = self.engine.advance(ctx, hop.read_inputs(state.cursor))
+        except DeadlineExceeded as late:
+            self._text_when_done(ctx, late)
+            reply = self.engine.final(ctx, "common.sms_follows", {})
+        except Exception:
+            error_id = secrets.token_hex(4).upper()
+            logger.exception("USSD hop failed error_id=%s session=%s screen=%s msisdn=%s", error_id,
+                             hop.session_id, state.screen, hop.msisdn.masked)
+            reply = self.engine.final(ctx, "common.internal_error", {"error_id": error_id})
+        state.remember(hop.cursor, reply)
+        return state, reply
+
+    def _text_when_done(self, ctx: Ctx, late: DeadlineExceeded) -> None:
+        """Send the slow call's result by SMS once it completes (or log its failure)."""
+
+        def done(future: Future[Any]) -> None:
+            error = future.exception()
+            if error is not None:
+                logger.error("late backend call failed msisdn=%s: %r", ctx.msisdn.masked, error)
+                return
+            key, values = late.late(future.result()) if late.late else ("sms.request_done", {})
+            ctx.sms(key, values, purpose="ussd_late_result", essential=True)
+
+        late.future.add_done_callback(done)
+
+    @staticmethod
+    def _checkpoint(state: SessionState, reply: Reply, lease: HopLease) -> SessionState | None:
+        """What a redial from this phone may resume: deep, unfinished forms only."""
+        if reply.final:
+            return None
+        if state.screen in _KEEP_CHECKPOINT:
+            return lease.checkpoint
+        if not state.history:
+            return None
+        return replace(state, cursor=None, last_reply=None, pending_inputs=[])

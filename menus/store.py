@@ -1,0 +1,70 @@
+"""The session-store port: one locked read and one write per hop, every key with a TTL."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from menus.state import SessionState
+
+
+class SessionBusyError(Exception):
+    """Another hop of the same session held the lock for longer than we may wait."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreTtls:
+    """Lifetimes in seconds: session, per-session lock, resume checkpoint, remembered language."""
+
+    session: int = 300
+    lock: float = 5.0
+    resume: int = 600
+    language: int = 365 * 24 * 3600
+
+
+@dataclass(slots=True)
+class HopLease:
+    """What ``acquire`` read under the session lock, and the lock's token."""
+
+    session_key: str
+    msisdn: str
+    token: str
+    state: SessionState | None
+    checkpoint: SessionState | None
+    language: str | None
+
+
+class SessionStore(Protocol):
+    """Sessions keyed by provider and session id; checkpoints and language keyed by phone.
+
+    Key layout (Redis): ``cnss:ussd:session:<key>``, ``cnss:ussd:lock:<key>``,
+    ``cnss:ussd:resume:<msisdn>``, ``cnss:ussd:lang:<msisdn>``, ``cnss:ussd:value:<name>``.
+    """
+
+    def acquire(self, session_key: str, msisdn: str, *, wait: float) -> HopLease:
+        """Take the session lock (waiting up to ``wait`` s) and read state, checkpoint and language.
+
+        One round trip when the lock is free. Raises ``SessionBusyError`` on timeout.
+        """
+        ...
+
+    def commit(self, lease: HopLease, state: SessionState | None, *, checkpoint: SessionState | None,
+               language: str | None) -> None:
+        """Save (or delete, when None) the session and the phone's checkpoint, set the language
+        if given, and release the lock: one round trip."""
+        ...
+
+    def release(self, lease: HopLease) -> None:
+        """Release the lock without writing (error paths); only the holder's token releases."""
+        ...
+
+    def put_value(self, name: str, value: str, ttl: int) -> None:
+        """Store a short-lived value (e.g. a hashed activation code)."""
+        ...
+
+    def get_value(self, name: str) -> str | None:
+        """Read a short-lived value, or None once expired."""
+        ...
+
+    def delete_value(self, name: str) -> None:
+        """Forget a short-lived value."""
+        ...

@@ -1,0 +1,92 @@
+"""Message catalogues (French first, English second) and placeholder limits that keep screens short."""
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from typing import Any, Final
+
+from menus.gsm7 import to_gsm7
+from menus.texts import en, fr
+
+LANGUAGES: Final = ("fr", "en")
+DEFAULT_LANGUAGE: Final = "fr"
+
+# Longest text a placeholder may take on a screen, and a realistic sample of that length.
+PLACEHOLDERS: Final[dict[str, tuple[int, str]]] = {
+    "company": (24, "ETS GENERAUX DU COMMERCE"),
+    "name": (24, "AKOSSIWA MAWUENA AKPEDJE"),
+    "number": (13, "1234567890123"),
+    "amount": (16, "999 999 999 FCFA"),
+    "balance": (17, "-999 999 999 FCFA"),
+    "overdue": (16, "999 999 999 FCFA"),
+    "surcharges": (16, "999 999 999 FCFA"),
+    "contributions": (16, "999 999 999 FCFA"),
+    "cnss": (16, "999 999 999 FCFA"),
+    "amu": (16, "999 999 999 FCFA"),
+    "pay": (16, "999 999 999 FCFA"),
+    "reference": (14, "4821 3390 7715"),
+    "expires": (10, "31/12/2026"),
+    "date": (5, "31/12"),
+    "period": (7, "12/2026"),
+    "periods": (2, "99"),
+    "tracking": (10, "QS48213907"),
+    "status": (11, "en attente"),
+    "kind": (11, "attestation"),
+    "category": (20, "Paiement non credite"),
+    "count": (3, "999"),
+    "months": (3, "999"),
+    "age": (2, "65"),
+    "min": (3, "999"),
+    "max": (3, "999"),
+    "left": (1, "2"),
+    "until": (5, "23:59"),
+    "error_id": (8, "A1B2C3D4"),
+    "rate": (6, "33.25%"),
+    "reduction": (3, "25%"),
+    "lump": (18, "99 999 999 999 FCFA"),
+    "hotline": (4, "8323"),
+    "service_code": (10, "*909*99#"),
+    "head_count": (5, "99999"),
+    "code_length": (1, "6"),
+    "code": (6, "123456"),
+    "scope": (11, "all overdue"),
+    "short_name": (18, "ETS GENERAUX DU CO"),
+    "line1": (28, "31/12 Paiement recu (ref.)."),
+    "line2": (28, "31/12 Paiement recu (ref.)."),
+    "line3": (28, "31/12 Paiement recu (ref.)."),
+    "employer_rate": (6, "22.5%"),
+    "employee_rate": (6, "9%"),
+    "smig": (16, "999 999 999 FCFA"),
+    "due_day": (2, "15"),
+    "flat": (5, "5%"),
+    "monthly": (5, "1%"),
+}
+
+_FORMATTER = string.Formatter()
+CATALOGUES: Final[dict[str, dict[str, str]]] = {"fr": fr.TEXTS, "en": en.TEXTS}
+
+
+def placeholders_of(template: str) -> set[str]:
+    """Names used by a template."""
+    return {name for _, name, _, _ in _FORMATTER.parse(template) if name}
+
+
+def clip(name: str, value: Any) -> str:
+    """A value as shown: GSM-7 only, cut to its placeholder's limit."""
+    text = to_gsm7(str(value))
+    limit = PLACEHOLDERS[name][0]
+    return text if len(text) <= limit else text[: limit - 1] + "."
+
+
+def render(key: str, language: str, values: Mapping[str, Any] | None = None) -> str:
+    """The text of ``key`` in ``language`` (French when missing) with clipped values."""
+    catalogue = CATALOGUES.get(language, CATALOGUES[DEFAULT_LANGUAGE])
+    template = catalogue.get(key) or CATALOGUES[DEFAULT_LANGUAGE][key]
+    names = placeholders_of(template)
+    given = values or {}
+    return template.format_map({name: clip(name, given[name]) for name in names})
+
+
+def samples(names: set[str]) -> dict[str, str]:
+    """Longest realistic values, for the screen-budget checks."""
+    return {name: PLACEHOLDERS[name][1] for name in names}
