@@ -72,10 +72,15 @@ def placeholders_of(template: str) -> set[str]:
 
 
 def clip(name: str, value: Any) -> str:
-    """A value as shown: GSM-7 only, cut to its placeholder's limit."""
+    """A value as shown: GSM-7 only, cut to its placeholder's limit (at a word boundary when one is near)."""
     text = to_gsm7(str(value))
     limit = PLACEHOLDERS[name][0]
-    return text if len(text) <= limit else text[: limit - 1] + "."
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "."
 
 
 def render(key: str, language: str, values: Mapping[str, Any] | None = None) -> str:

@@ -1,0 +1,68 @@
+"""The whole gateway over HTTP: SQLite with the in-process store, and PostgreSQL with the real Redis."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import redis
+from argon2 import PasswordHasher
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from core.adapters.memory_sms import InMemorySmsSender
+from core.adapters.sqlalchemy.migrate import upgrade
+from core.domain.pins import PinHasher
+from core.services.demo import seed_demo
+from gateway.runtime import Runtime
+from tests.conftest import REDIS_URL, _truncate
+from tests.support.clock import SettableClock
+from tests.support.phone import UssdPhone
+
+EMPLOYER_PHONE, INSURED_PHONE, UP_TO_DATE_PHONE = "+22890112233", "+22899112233", "+22891223344"
+ACCOUNTANT_PHONE, STRANGER_PHONE = "+22870112233", "+22896000000"
+
+
+@dataclass
+class Gateway:
+    """A running app, its client, clock, outgoing SMS and wiring."""
+
+    app: Flask
+    client: FlaskClient
+    clock: SettableClock
+    sms: InMemorySmsSender
+    rt: Runtime
+    redis: redis.Redis | None
+
+    def phone(self, msisdn: str = EMPLOYER_PHONE) -> UssdPhone:
+        """A new phone on this gateway."""
+        return UssdPhone(self.client, msisdn)
+
+
+@pytest.fixture(params=["sqlite-memory", pytest.param("postgresql-redis", marks=[pytest.mark.postgres,
+                                                                                   pytest.mark.redis])])
+def gateway(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Gateway]:
+    """The gateway with the demo data, on both real stacks."""
+    clock = SettableClock(datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc))
+    config: dict[str, object] = {"TESTING": True, "CLOCK": clock, "SMS_SENDER": InMemorySmsSender(),
+                                 "PIN_HASHER": PinHasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))}
+    client_redis = None
+    if request.param == "sqlite-memory":
+        config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'gateway.db'}"
+    else:
+        config["DATABASE_URL"] = request.getfixturevalue("postgres_url")
+        config["REDIS_URL"] = REDIS_URL
+        client_redis = redis.Redis.from_url(REDIS_URL)
+        client_redis.flushdb()
+    app = create_app(config)
+    rt: Runtime = app.extensions["cnss"]
+    if request.param == "sqlite-memory":
+        upgrade(rt.engine)
+    else:
+        _truncate(rt.engine)
+    seed_demo(uow_factory=rt.uow_factory, clock=clock, rulebook=rt.rulebook, hasher=rt.pin_hasher)
+    yield Gateway(app, app.test_client(), clock, rt.sms, rt, client_redis)  # type: ignore[arg-type]
+    rt.engine.dispose()
