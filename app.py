@@ -60,6 +60,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _session_store(config: Mapping[str, Any]) -> tuple[SessionStore, dict[str, Any]]:
     ttls = StoreTtls(session=int(config["USSD_SESSION_TTL"]), resume=int(config["USSD_RESUME_WINDOW"]))
+    if config.get("SESSION_STORE") is not None:
+        return config["SESSION_STORE"], {}  # injected (tests with a controllable clock)
     if not config["REDIS_URL"]:
         return MemorySessionStore(ttls), {}
     import redis  # only when Redis is configured

@@ -10,6 +10,7 @@ from typing import Any
 
 from menus.backend import Backend
 from menus.context import Ctx, DeadlineExceeded
+from menus.dsl import Menu, Pick, Prompt
 from menus.engine import Engine
 from menus.hop import Reply, UssdHop
 from menus.screens.auth import entry
@@ -19,9 +20,6 @@ from menus.texts import DEFAULT_LANGUAGE, render
 
 logger = logging.getLogger(__name__)
 
-# Screens where a dropped session leaves the phone's checkpoint as it was.
-_KEEP_CHECKPOINT = frozenset({"session.resume", "auth.pin", "auth.pick_account", "auth.activation_code",
-                              "auth.new_pin", "auth.confirm_pin"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,13 +95,16 @@ class UssdService:
 
         late.future.add_done_callback(done)
 
-    @staticmethod
-    def _checkpoint(state: SessionState, reply: Reply, lease: HopLease) -> SessionState | None:
-        """What a redial from this phone may resume: deep, unfinished forms only."""
+    def _checkpoint(self, state: SessionState, reply: Reply, lease: HopLease) -> SessionState | None:
+        """What a redial from this phone may resume: an unfinished form or choice, not a menu or info page."""
         if reply.final:
             return None
-        if state.screen in _KEEP_CHECKPOINT:
-            return lease.checkpoint
-        if not state.history:
+        if state.screen == "session.resume" or "_resume_target" in state.data:
+            return lease.checkpoint  # still deciding, or asked the PIN before the form comes back
+        if state.screen.startswith(("auth.", "session.")):
+            return None  # logging in is not a form worth resuming
+        screen = self.engine.registry[state.screen]
+        waiting = isinstance(screen, (Prompt, Pick)) or (isinstance(screen, Menu) and bool(screen.options))
+        if not state.history or not waiting:
             return None
         return replace(state, cursor=None, last_reply=None, pending_inputs=[])

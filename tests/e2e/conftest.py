@@ -18,6 +18,7 @@ from core.adapters.sqlalchemy.migrate import upgrade
 from core.domain.pins import PinHasher
 from core.services.demo import seed_demo
 from gateway.runtime import Runtime
+from menus.memory_store import MemorySessionStore
 from tests.conftest import REDIS_URL, _truncate
 from tests.support.clock import SettableClock
 from tests.support.phone import UssdPhone
@@ -52,6 +53,7 @@ def gateway(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Gateway]
     client_redis = None
     if request.param == "sqlite-memory":
         config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'gateway.db'}"
+        config["SESSION_STORE"] = MemorySessionStore(clock=lambda: clock.instant.timestamp())
     else:
         config["DATABASE_URL"] = request.getfixturevalue("postgres_url")
         config["REDIS_URL"] = REDIS_URL
