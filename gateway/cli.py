@@ -68,7 +68,7 @@ def ussd_dial(phone: str, code: str) -> None:
     except InvalidPhoneNumberError as exc:
         raise click.BadParameter(f"not a phone number ({exc.data['reason']})") from exc
     client = current_app.test_client()
-    session_id, inputs = f"ATUid_{uuid.uuid4().hex}", []
+    session_id, inputs = f"ATUid_{uuid.uuid4().hex}", list[str]()
     sms = runtime().sms
     seen = len(sms.sent) if isinstance(sms, InMemorySmsSender) else 0
     while True:

@@ -6,6 +6,8 @@ from types import TracebackType
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 
+from core import ports
+
 from core.adapters.sqlalchemy.accounts_repo import SqlAlchemyDeclarationRepository, SqlAlchemyLedgerRepository
 from core.adapters.sqlalchemy.parties_repo import SqlAlchemyEmployerRepository, SqlAlchemyInsuredPersonRepository
 from core.adapters.sqlalchemy.payments_repo import SqlAlchemyPaymentReferenceRepository, SqlAlchemyPaymentRepository
@@ -19,6 +21,17 @@ from core.adapters.sqlalchemy.requests_repo import (
 
 class SqlAlchemyUnitOfWork:
     """``with uow: ...; uow.commit()``; leaving the block without commit rolls back."""
+
+    employers: ports.EmployerRepository
+    insured_persons: ports.InsuredPersonRepository
+    declarations: ports.DeclarationRepository
+    ledger: ports.LedgerRepository
+    references: ports.PaymentReferenceRepository
+    payments: ports.PaymentRepository
+    requests: ports.RequestRepository
+    activity: ports.ActivityRepository
+    credentials: ports.CredentialRepository
+    ussd_reports: ports.UssdReportRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
