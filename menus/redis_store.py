@@ -1,4 +1,4 @@
-"""Redis session store: one pipelined locked read and one atomic Lua write per hop, every key with a TTL."""
+"""Redis session store: one locked read and one atomic write per hop (Lua scripts), every key with a TTL."""
 from __future__ import annotations
 
 import logging
@@ -24,6 +24,16 @@ if redis.call('get', KEYS[1]) == ARGV[1] then
   return redis.call('del', KEYS[1])
 end
 return 0
+"""
+
+# Take the lock, and only then read: one script call instead of a four-command pipeline.
+# KEYS: lock, session, resume, lang. ARGV: token, lock ttl ms. Returns {0} when the lock is held elsewhere.
+# (A missing key reads as false, which Redis returns as nil without shortening the array.)
+_ACQUIRE_LUA = """
+if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {0}
+end
+return {1, redis.call('get', KEYS[2]), redis.call('get', KEYS[3]), redis.call('get', KEYS[4])}
 """
 
 # KEYS: lock, session, resume, lang.
@@ -95,6 +105,7 @@ class RedisSessionStore:
         self._count_lock = threading.Lock()
         self._release: Script = client.register_script(_RELEASE_LUA)
         self._commit: Script = client.register_script(_COMMIT_LUA)
+        self._acquire: Script = client.register_script(_ACQUIRE_LUA)
 
     def _trip(self) -> None:
         with self._count_lock:
@@ -120,18 +131,15 @@ class RedisSessionStore:
         token = secrets.token_hex(16)
         deadline = time.monotonic() + wait
         backoff = FIRST_BACKOFF
+        keys = [self._lock_key(session_key), self._session_key(session_key), self._resume_key(msisdn),
+                self._lang_key(msisdn)]
         while True:
-            pipe = self.client.pipeline(transaction=False)
-            pipe.set(self._lock_key(session_key), token, nx=True, px=_ms(self.ttls.lock))
-            pipe.get(self._session_key(session_key))
-            pipe.get(self._resume_key(msisdn))
-            pipe.get(self._lang_key(msisdn))
-            locked, raw_state, raw_checkpoint, raw_language = pipe.execute()
+            reply = self._acquire(keys=keys, args=[token, _ms(self.ttls.lock)])
             self._trip()
-            if locked:
+            if reply[0]:
+                _, raw_state, raw_checkpoint, raw_language = reply
                 return HopLease(session_key, msisdn, token, _state(raw_state, "session"),
                                 _state(raw_checkpoint, "resume"), _text(raw_language))
-            # Someone else holds the lock: what we read may be stale, so it is dropped.
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise SessionBusyError(f"session {session_key!r} stayed locked for {wait:.3f} s")

@@ -48,8 +48,9 @@ class UssdService:
             return Reply(render("common.busy", DEFAULT_LANGUAGE), True, "common.busy")
         try:
             state = lease.state
-            cached = state.cached_reply() if state and state.cursor == hop.cursor else None
-            if cached is not None:
+            cached = state.cached_reply() if state else None
+            if state is not None and cached is not None and (state.cursor == hop.cursor or cached.final):
+                # A duplicate hop, or a hop after the session ended: the same answer, no side effect.
                 self.store.release(lease)
                 return cached
             state, reply = self._run(hop, lease, state, started)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from menus.hop import Reply
@@ -28,8 +28,8 @@ class SessionState:
     last_reply: dict[str, Any] | None = None
 
     def to_json(self) -> str:
-        """Compact JSON."""
-        return json.dumps(asdict(self), separators=(",", ":"), ensure_ascii=False)
+        """Compact JSON (a shallow field map: ``asdict`` deep-copies and costs ~10 % of a hop)."""
+        return json.dumps({name: getattr(self, name) for name in _FIELDS}, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> SessionState:
@@ -44,3 +44,6 @@ class SessionState:
     def cached_reply(self) -> Reply | None:
         """The reply of the last handled hop."""
         return Reply(**self.last_reply) if self.last_reply else None
+
+
+_FIELDS = tuple(f.name for f in fields(SessionState))

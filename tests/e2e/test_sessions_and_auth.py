@@ -117,6 +117,8 @@ def test_a_duplicate_hop_gets_the_same_reply_and_no_second_reference(gateway: Ga
     before = _count(gateway, t.payment_references)
     final = phone.send("1")
     assert phone.resend() == final and phone.resend() == final
+    phone.ended = False
+    assert phone.send("1") == final, "a hop after END gets the same END"
     assert _count(gateway, t.payment_references) == before + 1
     assert len(gateway.sms.to(Msisdn(EMPLOYER_PHONE))) == 1
 
