@@ -33,14 +33,15 @@ def validate_new_pin(pin: str) -> str:
 # OWASP's argon2id profile (19 MiB, 2 passes, 1 lane). A 4-digit PIN cannot resist an offline
 # search whatever the cost; the lockout is the real defence, so the hash stays cheap enough that a
 # USSD hop on one core is not dominated by it (argon2-cffi's default, 64 MiB x 3 passes, was).
-PIN_HASH_PARAMETERS = {"time_cost": 2, "memory_cost": 19_456, "parallelism": 1}
+PIN_TIME_COST, PIN_MEMORY_KIB, PIN_LANES = 2, 19_456, 1
 
 
 class PinHasher:
     """Hashes and verifies PINs with argon2id."""
 
     def __init__(self, hasher: PasswordHasher | None = None) -> None:
-        self._hasher = hasher or PasswordHasher(**PIN_HASH_PARAMETERS)
+        self._hasher = hasher or PasswordHasher(time_cost=PIN_TIME_COST, memory_cost=PIN_MEMORY_KIB,
+                                                parallelism=PIN_LANES)
 
     def hash(self, pin: str) -> str:
         """Hash a validated PIN."""
