@@ -37,3 +37,9 @@ def percent(rate: Fraction, language: str) -> str:
     """``26,65%`` in French, ``26.65%`` in English; no trailing zeros."""
     text = f"{float(rate * 100):.2f}".rstrip("0").rstrip(".") + "%"
     return text.replace(".", ",") if language == "fr" else text
+
+
+def line_values(lines: list[str], count: int) -> dict[str, str]:
+    """``{"line1": ..., "lineN": ...}`` for a screen with ``count`` list lines, blank where missing."""
+    padded = (lines + [""] * count)[:count]
+    return {f"line{i}": line for i, line in enumerate(padded, start=1)}

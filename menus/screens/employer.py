@@ -29,8 +29,7 @@ def _payments(ctx: Ctx) -> Values:
     summary: AccountSummary = ctx.call(ctx.backend.account_summary, ctx.holder_number)
     lines = [ctx.say("account.payment_line", {"date": p.value_date.strftime("%d/%m"), "amount": fmt.money(p.amount)})
              for p in summary.last_payments[:3]]
-    lines += [""] * (3 - len(lines))
-    return {"count": len(summary.last_payments), "line1": lines[0], "line2": lines[1], "line3": lines[2]}
+    return {"count": len(summary.last_payments), **fmt.line_values(lines, 3)}
 
 
 def statement_text(ctx: Ctx, summary: AccountSummary) -> str:

@@ -17,10 +17,8 @@ def _account(ctx: Ctx) -> Values:
     account: IndividualAccount = ctx.call(ctx.backend.individual_account, ctx.holder_number)
     recent = account.pay_by_period()[:2]
     lines = [ctx.say("insured.pay_line", {"period": p.label, "pay": fmt.money(pay)}) for p, pay in recent]
-    lines += [""] * (2 - len(lines))
-    employer = account.last_employer_number
-    return {"months": account.insured_months, "line1": lines[0], "line2": lines[1],
-            "number": employer or "-"}
+    return {"months": account.insured_months, "number": account.last_employer_number or "-",
+            **fmt.line_values(lines, 2)}
 
 
 def _simulate(ctx: Ctx, age: int) -> Transition:

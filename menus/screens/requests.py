@@ -46,8 +46,7 @@ def _detail(ctx: Ctx, tracking: str) -> Transition:
 def _activity(ctx: Ctx) -> Values:
     events = ctx.call(ctx.backend.activity_of, ctx.holder_kind, ctx.holder_number, 3)
     lines = [ctx.say(ACTIVITY_KEYS[e.kind.value], {"date": fmt.short_day(ctx.local(e.occurred_at))}) for e in events]
-    lines += [""] * (3 - len(lines))
-    return {"count": len(events), "line1": lines[0], "line2": lines[1], "line3": lines[2]}
+    return {"count": len(events), **fmt.line_values(lines, 3)}
 
 
 SCREENS = (
