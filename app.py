@@ -14,15 +14,19 @@ from core.adapters.memory_sms import InMemorySmsSender
 from core.adapters.sqlalchemy.database import make_engine
 from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from core.clock import SystemClock
+from core.domain.msisdn import Msisdn
 from core.domain.parameters import RuleBook, default_rulebook, rulebook_with_overrides
 from core.domain.pins import PinHasher
 from core.services.credentials import PinPolicy
 from gateway import cli, health
 from gateway.africastalking import routes as at_routes
+from gateway.bank import api as bank_api
+from gateway.bank.signing import parse_secrets
 from gateway.runtime import Runtime
 from menus.backend import Backend
 from menus.engine import Engine
 from menus.memory_store import MemorySessionStore
+from menus.receipts import CatalogueReceipts
 from menus.screens.catalog import build_registry
 from menus.service import UssdService, UssdSettings
 from menus.store import SessionStore, StoreTtls
@@ -48,12 +52,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ussd = UssdService(store, backend, Engine(build_registry(), strict=bool(app.config.get("TESTING"))),
                        UssdSettings(hop_deadline=float(app.config["USSD_HOP_DEADLINE"])))
     rt = Runtime(engine=engine, uow_factory=uow_factory, clock=clock, rulebook=rulebook, pin_hasher=hasher, sms=sms,
-                 ussd=ussd)
+                 ussd=ussd, receipts=CatalogueReceipts(),
+                 finance_phones=tuple(Msisdn.parse(p) for p in (app.config["FINANCE_ALERT_PHONES"] or "").split(",")
+                                      if p.strip()))
+    app.config["BANK_SECRETS"] = _bank_secrets(app.config)
+    app.config["MOBILE_MONEY_SECRETS"] = parse_secrets(app.config["MOBILE_MONEY_SECRETS"])
     rt.readiness["database"] = lambda: _ping_database(rt)
     rt.readiness.update(probes)
     app.extensions["cnss"] = rt
     app.register_blueprint(health.blueprint)
     app.register_blueprint(at_routes.blueprint)
+    app.register_blueprint(bank_api.bank)
+    app.register_blueprint(bank_api.mobile_money)
     cli.register(app)
     return app
 
@@ -70,6 +80,13 @@ def _session_store(config: Mapping[str, Any]) -> tuple[SessionStore, dict[str, A
 
     client = redis.Redis.from_url(config["REDIS_URL"], socket_timeout=1, socket_connect_timeout=1)
     return RedisSessionStore(client, ttls), {"redis": client.ping}
+
+
+def _bank_secrets(config: Mapping[str, Any]) -> dict[str, str]:
+    secrets = parse_secrets(config["BANK_API_SECRETS"])
+    if config["BANK_API_SECRET"]:
+        secrets[config["BANK_API_ID"]] = config["BANK_API_SECRET"]
+    return secrets
 
 
 def _rulebook(path: str | None) -> RuleBook:

@@ -23,6 +23,10 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "USSD_RESUME_WINDOW": ("600", "Seconds a redial from the same phone may resume a dropped session"),
     "PIN_MAX_ATTEMPTS": ("3", "Wrong PINs that lock USSD access"),
     "PIN_LOCKOUT_MINUTES": ("30", "Minutes USSD access stays locked"),
+    "BANK_API_ID": ("ibbank", "X-Bank-Id of the bank whose secret is BANK_API_SECRET"),
+    "BANK_API_SECRETS": (None, "More banks: 'bankid:secret,otherbank:secret' (secrets)"),
+    "MOBILE_MONEY_SECRETS": (None, "Mobile-money operators: 'mixx:secret,flooz:secret' (secrets)"),
+    "FINANCE_ALERT_PHONES": (None, "Comma-separated phones of CNSS finance staff for refused payments"),
 }
 
 

@@ -12,11 +12,14 @@ from core.domain.contributions import ContributionAssessment
 from core.domain.individual_accounts import DeclaredPay, Employment
 from core.domain.msisdn import Msisdn
 from core.domain.operations import UssdSessionReport
+from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage
 from core.domain.parties import Employer, HolderKind, InsuredPerson
 from core.domain.payment_references import PaymentReference
 from core.domain.payments import Payment
 from core.domain.periods import ContributionPeriod
 from core.domain.pins import Credential
+from core.domain.receipts import Receipt
+from core.domain.rejections import PaymentRejection
 from core.domain.requests import ServiceRequest
 
 
@@ -127,6 +130,35 @@ class UssdReportRepository(Protocol):
     def for_session(self, provider: str, session_id: str) -> list[UssdSessionReport]: ...
 
 
+class OutboxRepository(Protocol):
+    """The durable queue of outbound SMS and email."""
+
+    def add(self, message: OutboundMessage) -> bool: ...
+    def get(self, idempotency_key: str) -> OutboundMessage | None: ...
+    def find(self, *, purpose: str | None = None, channel: MessageChannel | None = None,
+             limit: int = 100) -> list[OutboundMessage]: ...
+    def claim_due(self, channel: MessageChannel, now: datetime, lease_until: datetime,
+                  limit: int) -> list[OutboundMessage]: ...
+    def settle(self, message_id: int, status: MessageStatus, *, attempts: int, at: datetime,
+               next_attempt_at: datetime | None = None, error: str | None = None,
+               provider_message_id: str | None = None) -> None: ...
+
+
+class RejectionRepository(Protocol):
+    """Refused payment notifications, for reconciliation."""
+
+    def add(self, rejection: PaymentRejection) -> None: ...
+    def between(self, start: datetime, end: datetime) -> list[PaymentRejection]: ...
+
+
+class ReceiptComposer(Protocol):
+    """Words receipts and staff alerts (the channels own the wording and the language)."""
+
+    def receipt_sms(self, receipt: Receipt) -> str: ...
+    def receipt_email(self, receipt: Receipt) -> tuple[str, str]: ...
+    def rejection_alert(self, rejection: PaymentRejection) -> str: ...
+
+
 class SmsSender(Protocol):
     """Sends one SMS to a subscriber; ``essential`` messages go even to opted-out phones."""
 
@@ -147,6 +179,8 @@ class UnitOfWork(Protocol):
     activity: ActivityRepository
     credentials: CredentialRepository
     ussd_reports: UssdReportRepository
+    outbox: OutboxRepository
+    rejections: RejectionRepository
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -9,7 +9,8 @@ from sqlalchemy.engine import Engine
 
 from core.domain.parameters import RuleBook
 from core.domain.pins import PinHasher
-from core.ports import Clock, SmsSender, UnitOfWorkFactory
+from core.domain.msisdn import Msisdn
+from core.ports import Clock, ReceiptComposer, SmsSender, UnitOfWorkFactory
 from menus.service import UssdService
 
 
@@ -24,6 +25,8 @@ class Runtime:
     pin_hasher: PinHasher
     sms: SmsSender
     ussd: UssdService
+    receipts: ReceiptComposer
+    finance_phones: tuple[Msisdn, ...] = ()
     readiness: dict[str, Callable[[], object]] = field(default_factory=dict)
 
 

@@ -161,3 +161,6 @@ TEXTS: dict[str, str] = {
     "account.payment_line": "{date} {amount}",
 }
 TEXTS["sms.request_done"] = "CNSS: your request has been processed. Dial the USSD code again to see the result."
+TEXTS["sms.payment_receipt"] = ("CNSS receipt {receipt}: {amount} paid, ref {reference} ({scope}). "
+                                "New balance: {balance}. Thank you.")
+TEXTS["sms.finance_alert"] = "CNSS ALERT payment refused ({reason}): ref {reference}, {amount}, {provider} {transaction}."

@@ -163,3 +163,6 @@ TEXTS: dict[str, str] = {
     "account.payment_line": "{date} {amount}",
 }
 TEXTS["sms.request_done"] = "CNSS: votre demande a été traitée. Recomposez le code USSD pour voir le résultat."
+TEXTS["sms.payment_receipt"] = ("CNSS recu {receipt}: {amount} payés, réf {reference} ({scope}). "
+                                "Nouveau solde: {balance}. Merci.")
+TEXTS["sms.finance_alert"] = "CNSS ALERTE paiement refusé ({reason}): réf {reference}, {amount}, {provider} {transaction}."

@@ -213,3 +213,37 @@ ussd_session_events = sa.Table(
     sa.Column("error_message", sa.Text),
     sa.Column("cost", sa.String(32), nullable=False),
 )
+
+outbound_messages = sa.Table(
+    "outbound_messages", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("channel", sa.String(8), nullable=False),
+    sa.Column("recipient", sa.String(254), nullable=False),
+    sa.Column("subject", sa.String(200)),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("purpose", sa.String(32), nullable=False),
+    sa.Column("essential", sa.Boolean, nullable=False),
+    sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime),
+    sa.Column("lease_until", UtcDateTime),
+    sa.Column("sent_at", UtcDateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("provider_message_id", sa.String(100)),
+    sa.Index("ix_outbound_messages_due", "status", "channel", "next_attempt_at"),
+)
+
+payment_rejections = sa.Table(
+    "payment_rejections", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("provider", sa.String(32), nullable=False),
+    sa.Column("transaction_id", sa.String(64), nullable=False),
+    sa.Column("reference", sa.String(40), nullable=False),
+    sa.Column("amount", sa.BigInteger),
+    sa.Column("reason", sa.String(40), nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("paid_at", UtcDateTime),
+    sa.Column("detail", sa.Text, nullable=False),
+)

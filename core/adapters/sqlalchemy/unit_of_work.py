@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from core import ports
 
 from core.adapters.sqlalchemy.accounts_repo import SqlAlchemyDeclarationRepository, SqlAlchemyLedgerRepository
+from core.adapters.sqlalchemy.outbox_repo import SqlAlchemyOutboxRepository, SqlAlchemyRejectionRepository
 from core.adapters.sqlalchemy.parties_repo import SqlAlchemyEmployerRepository, SqlAlchemyInsuredPersonRepository
 from core.adapters.sqlalchemy.payments_repo import SqlAlchemyPaymentReferenceRepository, SqlAlchemyPaymentRepository
 from core.adapters.sqlalchemy.requests_repo import (
@@ -32,6 +33,8 @@ class SqlAlchemyUnitOfWork:
     activity: ports.ActivityRepository
     credentials: ports.CredentialRepository
     ussd_reports: ports.UssdReportRepository
+    outbox: ports.OutboxRepository
+    rejections: ports.RejectionRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -52,6 +55,8 @@ class SqlAlchemyUnitOfWork:
         self.activity = SqlAlchemyActivityRepository(connection)
         self.credentials = SqlAlchemyCredentialRepository(connection)
         self.ussd_reports = SqlAlchemyUssdReportRepository(connection)
+        self.outbox = SqlAlchemyOutboxRepository(connection)
+        self.rejections = SqlAlchemyRejectionRepository(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

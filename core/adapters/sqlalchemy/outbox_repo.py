@@ -1,0 +1,121 @@
+"""Outbox and payment-rejection repositories."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+from sqlalchemy.dialects import postgresql, sqlite
+
+from core.adapters.sqlalchemy import tables as t
+from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage
+from core.domain.rejections import PaymentRejection
+
+
+def _message(row: sa.Row[tuple[object, ...]]) -> OutboundMessage:
+    m = row._mapping
+    return OutboundMessage(
+        channel=MessageChannel(m["channel"]), recipient=m["recipient"], body=m["body"], purpose=m["purpose"],
+        idempotency_key=m["idempotency_key"], created_at=m["created_at"], essential=m["essential"],
+        subject=m["subject"], status=MessageStatus(m["status"]), attempts=m["attempts"],
+        next_attempt_at=m["next_attempt_at"], sent_at=m["sent_at"], last_error=m["last_error"],
+        provider_message_id=m["provider_message_id"], message_id=m["id"])
+
+
+class SqlAlchemyOutboxRepository:
+    """Durable queue of outbound messages; the idempotency key is unique."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, message: OutboundMessage) -> bool:
+        """Queue a message; False (and nothing written) when its idempotency key is already queued.
+
+        ``ON CONFLICT DO NOTHING`` keeps the surrounding transaction usable on PostgreSQL.
+        """
+        values = {
+            "channel": message.channel.value, "recipient": message.recipient, "subject": message.subject,
+            "body": message.body, "purpose": message.purpose, "essential": message.essential,
+            "idempotency_key": message.idempotency_key, "status": message.status.value,
+            "attempts": message.attempts, "created_at": message.created_at,
+            "next_attempt_at": message.next_attempt_at or message.created_at,
+        }
+        dialect = self._connection.dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(t.outbound_messages).values(**values).on_conflict_do_nothing(
+            index_elements=["idempotency_key"])
+        return bool(self._connection.execute(statement).rowcount)
+
+    def get(self, idempotency_key: str) -> OutboundMessage | None:
+        """The message queued under a key."""
+        row = self._connection.execute(sa.select(t.outbound_messages).where(
+            t.outbound_messages.c.idempotency_key == idempotency_key)).first()
+        return _message(row) if row else None
+
+    def find(self, *, purpose: str | None = None, channel: MessageChannel | None = None,
+             limit: int = 100) -> list[OutboundMessage]:
+        """Messages, oldest first, optionally of one purpose or channel."""
+        query = sa.select(t.outbound_messages).order_by(t.outbound_messages.c.id).limit(limit)
+        if purpose:
+            query = query.where(t.outbound_messages.c.purpose == purpose)
+        if channel:
+            query = query.where(t.outbound_messages.c.channel == channel.value)
+        return [_message(row) for row in self._connection.execute(query)]
+
+    def claim_due(self, channel: MessageChannel, now: datetime, lease_until: datetime,
+                  limit: int) -> list[OutboundMessage]:
+        """Take up to ``limit`` due messages for one worker (``SKIP LOCKED`` on PostgreSQL).
+
+        Queued messages whose time has come, and sending ones whose lease ran out (a
+        worker died holding them), are marked ``sending`` with a new lease.
+        """
+        c = t.outbound_messages.c
+        due = sa.or_(
+            sa.and_(c.status == MessageStatus.QUEUED.value, c.next_attempt_at <= now),
+            sa.and_(c.status == MessageStatus.SENDING.value, c.lease_until < now),
+        )
+        query = sa.select(c.id).where(c.channel == channel.value, due).order_by(c.id).limit(limit)
+        if self._connection.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids = [row.id for row in self._connection.execute(query)]
+        if not ids:
+            return []
+        self._connection.execute(sa.update(t.outbound_messages).where(c.id.in_(ids)).values(
+            status=MessageStatus.SENDING.value, lease_until=lease_until))
+        rows = self._connection.execute(sa.select(t.outbound_messages).where(c.id.in_(ids)).order_by(c.id))
+        return [_message(row) for row in rows]
+
+    def settle(self, message_id: int, status: MessageStatus, *, attempts: int, at: datetime,
+               next_attempt_at: datetime | None = None, error: str | None = None,
+               provider_message_id: str | None = None) -> None:
+        """Record what happened to a claimed message."""
+        values: dict[str, object] = {"status": status.value, "attempts": attempts, "lease_until": None,
+                                     "last_error": error, "next_attempt_at": next_attempt_at}
+        if status in (MessageStatus.SENT, MessageStatus.DELIVERED):
+            values["sent_at"] = at
+        if provider_message_id is not None:
+            values["provider_message_id"] = provider_message_id
+        self._connection.execute(sa.update(t.outbound_messages).where(
+            t.outbound_messages.c.id == message_id).values(**values))
+
+
+class SqlAlchemyRejectionRepository:
+    """Refused payment notifications."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, rejection: PaymentRejection) -> None:
+        """Record one refusal."""
+        self._connection.execute(sa.insert(t.payment_rejections).values(
+            provider=rejection.provider, transaction_id=rejection.transaction_id, reference=rejection.reference,
+            amount=rejection.amount, reason=rejection.reason, received_at=rejection.received_at,
+            paid_at=rejection.paid_at, detail=rejection.detail))
+
+    def between(self, start: datetime, end: datetime) -> list[PaymentRejection]:
+        """Refusals received in [start, end)."""
+        c = t.payment_rejections.c
+        rows = self._connection.execute(sa.select(t.payment_rejections).where(
+            c.received_at >= start, c.received_at < end).order_by(c.id))
+        return [PaymentRejection(r.provider, r.transaction_id, r.reference, r.amount, r.reason, r.received_at,
+                                 r.paid_at, r.detail, r.id) for r in rows]

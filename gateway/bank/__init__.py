@@ -1,0 +1,1 @@
+"""The signed JSON API that banks and mobile-money operators call."""
