@@ -110,6 +110,8 @@ class Engine:
             if transition.screen not in declared and "*" not in declared:
                 raise ProgrammingError(f"{origin.id} -> {transition.screen} is not declared")
         if isinstance(transition, Goto):
+            if isinstance(origin, (Prompt, Pick)):
+                state.data["_form"] = True  # the subscriber has typed or picked something worth resuming
             if transition.history is not None:
                 state.history = list(transition.history)
             elif transition.reset:
@@ -117,7 +119,7 @@ class Engine:
             elif state.screen and state.screen != transition.screen and origin is not None:
                 state.history.append(state.screen)
             state.data.update(transition.data)
-            self._enter(state, transition.screen)
+            self._enter(state, transition.screen, self.home_of(ctx))
             state.data["_notice"] = transition.notice
             return None
         if isinstance(transition, Stay):
@@ -127,19 +129,21 @@ class Engine:
             state.data["_error"] = [transition.error, dict(transition.values)]
             return None
         if isinstance(transition, Back):
-            self._enter(state, state.history.pop() if state.history else self.home_of(ctx))
+            self._enter(state, state.history.pop() if state.history else self.home_of(ctx), self.home_of(ctx))
             return None
         if isinstance(transition, Home):
             state.history = []
-            self._enter(state, self.home_of(ctx))
+            self._enter(state, self.home_of(ctx), self.home_of(ctx))
             return None
         return self.final(ctx, transition.screen, transition.values)
 
-    def _enter(self, state: Any, screen_id: str) -> None:
+    def _enter(self, state: Any, screen_id: str, home: str) -> None:
         if screen_id in self.registry.protected and not state.authenticated:
             raise ProgrammingError(f"{screen_id} needs an authenticated session")
         state.screen, state.page, state.attempts = screen_id, 0, 0
         state.data.pop("_error", None)
+        if screen_id == home:
+            state.data.pop("_form", None)
 
     def _check_head(self, screen: Screen, key: str) -> None:
         if self.strict and key not in head_lines(screen):

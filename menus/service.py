@@ -97,7 +97,7 @@ class UssdService:
         late.future.add_done_callback(done)
 
     def _checkpoint(self, state: SessionState, reply: Reply, lease: HopLease) -> SessionState | None:
-        """What a redial from this phone may resume: an unfinished form or choice, not a menu or info page."""
+        """What a redial from this phone may resume: a form the subscriber began typing into, still unfinished."""
         if reply.final:
             return None
         if state.screen == "session.resume" or "_resume_target" in state.data:
@@ -106,6 +106,6 @@ class UssdService:
             return None  # logging in is not a form worth resuming
         screen = self.engine.registry[state.screen]
         waiting = isinstance(screen, (Prompt, Pick)) or (isinstance(screen, Menu) and bool(screen.options))
-        if not state.history or not waiting:
+        if not state.data.get("_form") or not waiting:
             return None
         return replace(state, cursor=None, last_reply=None, pending_inputs=[])

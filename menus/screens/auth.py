@@ -135,7 +135,7 @@ def _confirm_pin(ctx: Ctx, pin: str) -> Transition:
 def _resume(ctx: Ctx) -> Transition:
     checkpoint = SessionState.from_json(ctx.data.pop("_resume"))
     ctx.state.holder_kind, ctx.state.holder_number = checkpoint.holder_kind, checkpoint.holder_number
-    ctx.data.update({k: v for k, v in checkpoint.data.items() if not k.startswith("_") or k == "_pin_flow"})
+    ctx.data.update({k: v for k, v in checkpoint.data.items() if not k.startswith("_") or k in ("_pin_flow", "_form")})
     target = {"screen": checkpoint.screen, "history": checkpoint.history}
     if checkpoint.authenticated:
         ctx.data["_resume_target"] = target  # the PIN is asked again before the form comes back

@@ -20,10 +20,12 @@ from core.services.demo import seed_demo
 from gateway.runtime import Runtime
 from menus.memory_store import MemorySessionStore
 from tests.conftest import REDIS_URL, _truncate
+from tests.support.bank import BANK_SECRET, SignedClient
 from tests.support.clock import SettableClock
 from tests.support.phone import UssdPhone
 
 EMPLOYER_PHONE, INSURED_PHONE, UP_TO_DATE_PHONE = "+22890112233", "+22899112233", "+22891223344"
+FINANCE_PHONE = "+22890000001"
 ACCOUNTANT_PHONE, STRANGER_PHONE = "+22870112233", "+22896000000"
 
 
@@ -42,6 +44,10 @@ class Gateway:
         """A new phone on this gateway."""
         return UssdPhone(self.client, msisdn)
 
+    def bank(self, **kwargs: str) -> SignedClient:
+        """The bank's signed client."""
+        return SignedClient(self.client, self.clock, **kwargs)
+
 
 @pytest.fixture(params=["sqlite-memory", pytest.param("postgresql-redis", marks=[pytest.mark.postgres,
                                                                                    pytest.mark.redis])])
@@ -49,6 +55,8 @@ def gateway(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Gateway]
     """The gateway with the demo data, on both real stacks."""
     clock = SettableClock(datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc))
     config: dict[str, object] = {"TESTING": True, "CLOCK": clock, "SMS_SENDER": InMemorySmsSender(),
+                                 "BANK_API_SECRET": BANK_SECRET, "FINANCE_ALERT_PHONES": FINANCE_PHONE,
+                                 "MOBILE_MONEY_SECRETS": "flooz:flooz-secret,mixx:mixx-secret",
                                  "PIN_HASHER": PinHasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))}
     client_redis = None
     if request.param == "sqlite-memory":

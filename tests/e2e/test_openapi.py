@@ -1,0 +1,77 @@
+"""The OpenAPI document is valid and tells the truth: real responses validate against it."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+from tests.e2e.conftest import Gateway
+from tests.support.phone import UssdPhone
+
+
+def _checker(document: dict[str, Any]) -> Any:
+    def check(template: str, method: str, status: int, body: Any) -> None:
+        responses = document["paths"][template][method]["responses"]
+        assert str(status) in responses, f"{method.upper()} {template} answered an undocumented {status}"
+        schema = responses[str(status)]["content"]["application/json"]["schema"]
+        # '#/components/...' references resolve against the root: carry the components along.
+        Draft202012Validator({**schema, "components": document["components"]}).validate(body)
+
+    return check
+
+
+def test_the_document_is_served_unsigned_and_is_valid_openapi(gateway: Gateway) -> None:
+    response = gateway.client.get("/api/bank/v1/openapi.json")
+    assert response.status_code == 200
+    validate(response.json)
+    assert set(response.json["paths"]) >= {"/api/bank/v1/references/{reference}", "/api/bank/v1/payments"}
+
+
+def test_real_responses_match_the_document(gateway: Gateway) -> None:
+    document = gateway.client.get("/api/bank/v1/openapi.json").json
+    check = _checker(document)
+    phone = UssdPhone(gateway.client, "+22890112233")
+    phone.dial()
+    reference = re.search(r"(\d{4} \d{4} \d{4})", phone.walk("1234", "1", "1", "1")).group(1).replace(" ", "")
+    bank = gateway.bank()
+    ref_path, pay_path = "/api/bank/v1/references/{reference}", "/api/bank/v1/payments"
+    seen = set()
+    for raw, expected in ((reference, 200), ("311050152687", 400), ("311050152686", 404)):
+        answer = bank.get(f"/api/bank/v1/references/{raw}")
+        assert answer.status_code == expected
+        check(ref_path, "get", answer.status_code, answer.json)
+        seen.add(("get", expected))
+    unsigned = gateway.client.get(f"/api/bank/v1/references/{reference}")
+    check(ref_path, "get", unsigned.status_code, unsigned.json)
+    notice = {"reference": reference, "amount": 93_437, "currency": "XOF", "transaction_id": "T1",
+              "paid_at": "2026-11-23T10:05:00Z", "account_label": None}
+    for body, expected in (({**notice, "amount": 1}, 409), (notice, 201), (notice, 200),
+                           ({**notice, "transaction_id": "T2"}, 409), ({**notice, "currency": "XAF"}, 400),
+                           ({**notice, "reference": "311050152686"}, 404)):
+        answer = bank.post(pay_path, body)
+        assert answer.status_code == expected, answer.json
+        check(pay_path, "post", answer.status_code, answer.json)
+    after = bank.get(f"/api/bank/v1/references/{reference}")
+    check(ref_path, "get", 200, after.json)
+    assert after.json["status"] == "paid"
+
+
+@pytest.mark.parametrize("status", [401, 503])
+def test_error_bodies_match_the_document(gateway: Gateway, status: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    check = _checker(gateway.client.get("/api/bank/v1/openapi.json").json)
+    if status == 503:
+        from sqlalchemy.exc import OperationalError
+
+        def down(*_a: object, **_k: object) -> None:
+            raise OperationalError("SELECT", {}, Exception("down"))
+
+        monkeypatch.setattr(gateway.rt, "uow_factory", down)
+        answer = gateway.bank().get("/api/bank/v1/references/311050152686")
+    else:
+        answer = gateway.client.post("/api/bank/v1/payments", json={})
+    assert answer.status_code == status
+    check("/api/bank/v1/payments" if status == 401 else "/api/bank/v1/references/{reference}",
+          "post" if status == 401 else "get", status, answer.json)
