@@ -9,6 +9,7 @@ from typing import Protocol
 from core.domain.accounts import LedgerEntry
 from core.domain.activity import ActivityEntry
 from core.domain.contributions import ContributionAssessment
+from core.domain.inbound import InboundSms, PaymentAlert
 from core.domain.individual_accounts import DeclaredPay, Employment
 from core.domain.msisdn import Msisdn
 from core.domain.operations import UssdSessionReport
@@ -151,6 +152,23 @@ class RejectionRepository(Protocol):
     def between(self, start: datetime, end: datetime) -> list[PaymentRejection]: ...
 
 
+class InboundRepository(Protocol):
+    """Raw incoming SMS."""
+
+    def add(self, message: InboundSms) -> bool: ...
+    def count(self) -> int: ...
+
+
+class AlertRepository(Protocol):
+    """Payment alerts received by SMS."""
+
+    def add(self, alert: PaymentAlert) -> PaymentAlert: ...
+    def confirm(self, provider: str, transaction_id: str, payment_id: int) -> int: ...
+    def provisional_for(self, reference: str) -> list[PaymentAlert]: ...
+    def needing_review(self, start: datetime, end: datetime) -> list[PaymentAlert]: ...
+    def received_between(self, start: datetime, end: datetime) -> list[PaymentAlert]: ...
+
+
 class ReceiptComposer(Protocol):
     """Words receipts and staff alerts (the channels own the wording and the language)."""
 
@@ -181,6 +199,8 @@ class UnitOfWork(Protocol):
     ussd_reports: UssdReportRepository
     outbox: OutboxRepository
     rejections: RejectionRepository
+    inbound: InboundRepository
+    alerts: AlertRepository
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

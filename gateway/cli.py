@@ -13,6 +13,7 @@ from core.adapters.sqlalchemy.migrate import upgrade
 from core.domain.errors import InvalidPhoneNumberError
 from core.domain.msisdn import Msisdn
 from core.services.demo import DEMO_ACCOUNTANT_PHONE, DEMO_ACCOUNTS, seed_demo
+from gateway import cli_outbox, cli_reconcile
 from gateway.runtime import runtime
 from menus import lint
 from menus.screens.catalog import build_registry
@@ -97,3 +98,5 @@ def register(app: Flask) -> None:
     """Attach the commands to the app's ``flask`` CLI."""
     for command in (db_upgrade, seed_demo_command, menus_check, menus_diagram, ussd_dial):
         app.cli.add_command(command)
+    cli_outbox.register(app)
+    cli_reconcile.register(app)

@@ -247,3 +247,35 @@ payment_rejections = sa.Table(
     sa.Column("paid_at", UtcDateTime),
     sa.Column("detail", sa.Text, nullable=False),
 )
+
+inbound_messages = sa.Table(
+    "inbound_messages", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("provider", sa.String(16), nullable=False),
+    sa.Column("provider_message_id", sa.String(100), nullable=False),
+    sa.Column("sender", sa.String(32), nullable=False, index=True),
+    sa.Column("recipient", sa.String(32), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("sent_at", UtcDateTime),
+    sa.Column("link_id", sa.String(100)),
+    sa.Column("network_code", sa.String(10)),
+    sa.UniqueConstraint("provider", "provider_message_id", name="uq_inbound_messages_provider_id"),
+)
+
+payment_alerts = sa.Table(
+    "payment_alerts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("provider", sa.String(32), nullable=False),
+    sa.Column("sender", sa.String(32), nullable=False),
+    sa.Column("raw_text", sa.Text, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("reference", sa.String(40)),
+    sa.Column("amount", sa.BigInteger),
+    sa.Column("transaction_id", sa.String(64)),
+    sa.Column("inbound_message_id", sa.String(100)),
+    sa.Column("payment_id", sa.Integer),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Index("ix_payment_alerts_transaction", "provider", "transaction_id"),
+)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from core import ports
 
 from core.adapters.sqlalchemy.accounts_repo import SqlAlchemyDeclarationRepository, SqlAlchemyLedgerRepository
+from core.adapters.sqlalchemy.inbound_repo import SqlAlchemyAlertRepository, SqlAlchemyInboundRepository
 from core.adapters.sqlalchemy.outbox_repo import SqlAlchemyOutboxRepository, SqlAlchemyRejectionRepository
 from core.adapters.sqlalchemy.parties_repo import SqlAlchemyEmployerRepository, SqlAlchemyInsuredPersonRepository
 from core.adapters.sqlalchemy.payments_repo import SqlAlchemyPaymentReferenceRepository, SqlAlchemyPaymentRepository
@@ -35,6 +36,8 @@ class SqlAlchemyUnitOfWork:
     ussd_reports: ports.UssdReportRepository
     outbox: ports.OutboxRepository
     rejections: ports.RejectionRepository
+    inbound: ports.InboundRepository
+    alerts: ports.AlertRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -57,6 +60,8 @@ class SqlAlchemyUnitOfWork:
         self.ussd_reports = SqlAlchemyUssdReportRepository(connection)
         self.outbox = SqlAlchemyOutboxRepository(connection)
         self.rejections = SqlAlchemyRejectionRepository(connection)
+        self.inbound = SqlAlchemyInboundRepository(connection)
+        self.alerts = SqlAlchemyAlertRepository(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
