@@ -14,6 +14,7 @@ from core.adapters.memory_sms import InMemorySmsSender
 from core.adapters.sqlalchemy.database import make_engine
 from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from core.clock import SystemClock
+from core.domain.alerts import AlertSender, senders_from_config
 from core.domain.msisdn import Msisdn
 from core.domain.parameters import RuleBook, default_rulebook, rulebook_with_overrides
 from core.domain.pins import PinHasher
@@ -55,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                  ussd=ussd, receipts=CatalogueReceipts(),
                  finance_phones=tuple(Msisdn.parse(p) for p in (app.config["FINANCE_ALERT_PHONES"] or "").split(",")
                                       if p.strip()))
+    rt.alert_senders = _alert_senders(app.config)
     app.config["BANK_SECRETS"] = _bank_secrets(app.config)
     app.config["MOBILE_MONEY_SECRETS"] = parse_secrets(app.config["MOBILE_MONEY_SECRETS"])
     rt.readiness["database"] = lambda: _ping_database(rt)
@@ -80,6 +82,15 @@ def _session_store(config: Mapping[str, Any]) -> tuple[SessionStore, dict[str, A
 
     client = redis.Redis.from_url(config["REDIS_URL"], socket_timeout=1, socket_connect_timeout=1)
     return RedisSessionStore(client, ttls), {"redis": client.ping}
+
+
+def _alert_senders(config: Mapping[str, Any]) -> dict[str, AlertSender]:
+    if config.get("PAYMENT_ALERT_SENDERS"):
+        return senders_from_config(config["PAYMENT_ALERT_SENDERS"])
+    if not config["PAYMENT_ALERT_SENDERS_FILE"]:
+        return {}
+    with open(config["PAYMENT_ALERT_SENDERS_FILE"], encoding="utf-8") as handle:
+        return senders_from_config(json.load(handle))
 
 
 def _bank_secrets(config: Mapping[str, Any]) -> dict[str, str]:

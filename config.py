@@ -27,6 +27,7 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "BANK_API_SECRETS": (None, "More banks: 'bankid:secret,otherbank:secret' (secrets)"),
     "MOBILE_MONEY_SECRETS": (None, "Mobile-money operators: 'mixx:secret,flooz:secret' (secrets)"),
     "FINANCE_ALERT_PHONES": (None, "Comma-separated phones of CNSS finance staff for refused payments"),
+    "PAYMENT_ALERT_SENDERS_FILE": (None, "JSON file: senders allowed to text payment alerts, and their templates"),
 }
 
 

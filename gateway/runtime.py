@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from core.domain.parameters import RuleBook
 from core.domain.pins import PinHasher
+from core.domain.alerts import AlertSender
 from core.domain.msisdn import Msisdn
 from core.ports import Clock, ReceiptComposer, SmsSender, UnitOfWorkFactory
 from menus.service import UssdService
@@ -27,6 +28,7 @@ class Runtime:
     ussd: UssdService
     receipts: ReceiptComposer
     finance_phones: tuple[Msisdn, ...] = ()
+    alert_senders: dict[str, AlertSender] = field(default_factory=dict)
     readiness: dict[str, Callable[[], object]] = field(default_factory=dict)
 
 

@@ -75,6 +75,7 @@ class ReferenceView:
     reference: PaymentReference
     status: ReferenceStatus
     company_name: str
+    being_confirmed: bool = False  # an SMS alert says it was paid; the notification has not come yet
 
 
 def follow_reference(raw_code: str, *, uow: UnitOfWork, clock: Clock) -> ReferenceView:
@@ -85,4 +86,6 @@ def follow_reference(raw_code: str, *, uow: UnitOfWork, clock: Clock) -> Referen
         if reference is None:
             raise PaymentReferenceNotFoundError(reference=code)
         employer = get_employer(uow, reference.employer_number)
-    return ReferenceView(reference, reference.status_at(clock.now()), employer.company_name)
+        status = reference.status_at(clock.now())
+        alerted = status is ReferenceStatus.PENDING and bool(uow.alerts.provisional_for(code))
+    return ReferenceView(reference, status, employer.company_name, alerted)

@@ -93,6 +93,8 @@ def _record(notice: _Notice, *, uow: UnitOfWork, clock: Clock, rulebook: RuleBoo
                                       clock.business_day(notice.paid_at), now, period=ref.period, reference=code))
         paid = ref.mark_paid(notice.paid_at)
         uow.references.update(paid)
+        assert payment.payment_id is not None
+        uow.alerts.confirm(notice.provider, notice.transaction_id, payment.payment_id)  # SMS alerts of it, if any
         uow.activity.append(ActivityEntry(
             HolderKind.EMPLOYER, ref.employer_number, ActivityKind.PAYMENT_RECEIVED, now,
             {"reference": code, "amount": str(notice.amount), "receipt": payment.receipt_number}))

@@ -1,4 +1,4 @@
-"""Flask routes of the Africa's Talking USSD callbacks: thin, parse -> service -> format."""
+"""Flask routes of the Africa's Talking callbacks (USSD hops and events, incoming SMS): thin."""
 from __future__ import annotations
 
 import logging
@@ -7,6 +7,8 @@ import secrets
 from flask import Blueprint, Response, abort, current_app, request
 
 from core.domain.operations import UssdSessionReport
+from core.services.payment_alerts import alert_sender_of, receive_payment_alert, store_inbound
+from gateway.africastalking.sms import parse_inbound_sms
 from gateway.africastalking.ussd import PROVIDER, format_ussd_reply, parse_ussd_event, parse_ussd_request
 from gateway.base import MalformedRequestError
 from gateway.runtime import runtime
@@ -44,6 +46,21 @@ def ussd_hop() -> Response:
                       "common.internal_error")
     body, headers = format_ussd_reply(reply)
     return Response(body, 200, headers)
+
+
+@blueprint.post("/sms/inbound")
+def sms_inbound() -> tuple[str, int, dict[str, str]]:
+    """An incoming SMS: stored once (AT retries until it gets a 200), then handled."""
+    rt = runtime()
+    message = parse_inbound_sms(request.form, rt.clock.now())
+    if not store_inbound(message, uow=rt.uow_factory()):
+        return "OK", 200, {"Content-Type": "text/plain; charset=utf-8"}
+    sender = alert_sender_of(message.sender, rt.alert_senders)
+    if sender is not None:
+        alert = receive_payment_alert(message, sender, uow_factory=rt.uow_factory, clock=rt.clock,
+                                      rulebook=rt.rulebook, receipts=rt.receipts, finance_phones=rt.finance_phones)
+        logger.info("payment alert %s from %s: %s", message.provider_message_id, sender.provider, alert.status.value)
+    return "OK", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 @blueprint.post("/ussd/events")

@@ -60,7 +60,7 @@ def _follow(ctx: Ctx, code: str) -> Transition:
         raise InvalidInput("ref.not_found")  # never show another employer's reference
     return Goto("ref.status", {"ref_view": {
         "reference": display_reference(view.reference.code), "amount": fmt.money(view.reference.amount),
-        "status": ctx.say(STATUS_KEYS[view.status.value]), "expires": fmt.day(ctx.local(view.reference.expires_at)),
+        "status": ctx.say("status.being_confirmed" if view.being_confirmed else STATUS_KEYS[view.status.value]), "expires": fmt.day(ctx.local(view.reference.expires_at)),
         "scope": view.reference.period.label if view.reference.period else ctx.say("pay.all_periods")}})
 
 

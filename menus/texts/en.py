@@ -164,3 +164,4 @@ TEXTS["sms.request_done"] = "CNSS: your request has been processed. Dial the USS
 TEXTS["sms.payment_receipt"] = ("CNSS receipt {receipt}: {amount} paid, ref {reference} ({scope}). "
                                 "New balance: {balance}. Thank you.")
 TEXTS["sms.finance_alert"] = "CNSS ALERT payment refused ({reason}): ref {reference}, {amount}, {provider} {transaction}."
+TEXTS["status.being_confirmed"] = "confirming"

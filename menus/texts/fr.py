@@ -166,3 +166,4 @@ TEXTS["sms.request_done"] = "CNSS: votre demande a été traitée. Recomposez le
 TEXTS["sms.payment_receipt"] = ("CNSS recu {receipt}: {amount} payés, réf {reference} ({scope}). "
                                 "Nouveau solde: {balance}. Merci.")
 TEXTS["sms.finance_alert"] = "CNSS ALERTE paiement refusé ({reason}): réf {reference}, {amount}, {provider} {transaction}."
+TEXTS["status.being_confirmed"] = "à confirmer"

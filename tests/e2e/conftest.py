@@ -26,6 +26,13 @@ from tests.support.phone import UssdPhone
 
 EMPLOYER_PHONE, INSURED_PHONE, UP_TO_DATE_PHONE = "+22890112233", "+22899112233", "+22891223344"
 FINANCE_PHONE = "+22890000001"
+# Allow-listed payment-alert senders: the bank (untrusted) and an operator's number (trusted).
+ALERT_SENDERS = {"senders": [
+    {"sender": "IBBANK", "provider": "ibbank", "channel": "bank", "trusted": False, "templates": [
+        r"Credit de (?P<amount>[\d .]+) FCFA.*?Ref\.? ?(?P<reference>[\d ]{12,14}).*?Trx ?(?P<transaction_id>[\w-]+)"]},
+    {"sender": "+22890990000", "provider": "flooz", "channel": "mobile_money", "trusted": True, "templates": [
+        r"Paiement (?P<amount>\d+)F ref (?P<reference>\d{12}) id (?P<transaction_id>\w+)"]},
+]}
 ACCOUNTANT_PHONE, STRANGER_PHONE = "+22870112233", "+22896000000"
 
 
@@ -57,6 +64,7 @@ def gateway(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Gateway]
     config: dict[str, object] = {"TESTING": True, "CLOCK": clock, "SMS_SENDER": InMemorySmsSender(),
                                  "BANK_API_SECRET": BANK_SECRET, "FINANCE_ALERT_PHONES": FINANCE_PHONE,
                                  "MOBILE_MONEY_SECRETS": "flooz:flooz-secret,mixx:mixx-secret",
+                                 "PAYMENT_ALERT_SENDERS": ALERT_SENDERS,
                                  "PIN_HASHER": PinHasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))}
     client_redis = None
     if request.param == "sqlite-memory":

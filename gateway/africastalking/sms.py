@@ -1,0 +1,39 @@
+"""Africa's Talking SMS callbacks (incoming messages): pure parsing of the form into an ``InboundSms``."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+
+from core.domain.alerts import normalise_sender
+from core.domain.inbound import InboundSms
+from gateway.base import MalformedRequestError
+
+PROVIDER = "at"
+REQUIRED = ("from", "to", "id")
+LIMITS = {"from": 32, "to": 32, "id": 100, "text": 2000, "linkId": 100, "networkCode": 10}
+
+
+def parse_inbound_sms(form: Mapping[str, str], received_at: datetime) -> InboundSms:
+    """Validate an incoming-message form (``from, to, text, id, date, linkId, networkCode``)."""
+    for name in REQUIRED:
+        if not (form.get(name) or "").strip():
+            raise MalformedRequestError(f"missing field: {name}")
+    for name, limit in LIMITS.items():
+        if len(form.get(name) or "") > limit:
+            raise MalformedRequestError(f"{name}: too long")
+    return InboundSms(
+        provider=PROVIDER, provider_message_id=form["id"].strip(), sender=normalise_sender(form["from"]),
+        recipient=form["to"].strip(), text=form.get("text") or "", received_at=received_at,
+        sent_at=_date(form.get("date")), link_id=form.get("linkId") or None,
+        network_code=form.get("networkCode") or None)
+
+
+def _date(raw: str | None) -> datetime | None:
+    """AT sends ``2017-05-03T06:04:45Z`` or ``2017-05-03 06:04:45`` (UTC); anything else is dropped."""
+    if not raw:
+        return None
+    try:
+        parsed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
