@@ -9,6 +9,7 @@ from typing import Protocol
 from core.domain.accounts import LedgerEntry
 from core.domain.activity import ActivityEntry
 from core.domain.contributions import ContributionAssessment
+from core.domain.delivery import DeliveryResult
 from core.domain.inbound import InboundSms, PaymentAlert
 from core.domain.individual_accounts import DeclaredPay, Employment
 from core.domain.msisdn import Msisdn
@@ -99,6 +100,7 @@ class PaymentRepository(Protocol):
     def add(self, payment: Payment) -> Payment: ...
     def get_by_transaction(self, provider: str, transaction_id: str) -> Payment | None: ...
     def get_by_reference(self, reference: str) -> Payment | None: ...
+    def paid_between(self, start: datetime, end: datetime) -> list[Payment]: ...
 
 
 class RequestRepository(Protocol):
@@ -213,3 +215,11 @@ class UnitOfWorkFactory(Protocol):
     """Makes a fresh unit of work per use case."""
 
     def __call__(self) -> UnitOfWork: ...
+
+
+class Transport(Protocol):
+    """Sends outbound messages of one channel and classifies the result (never raises for a provider failure)."""
+
+    channel: MessageChannel
+
+    def send(self, message: OutboundMessage) -> DeliveryResult: ...

@@ -1,8 +1,96 @@
 """The outbox worker command: ``flask --app app outbox-work [--once]``."""
 from __future__ import annotations
 
-from flask import Flask
+import logging
+import signal
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from core.ports import Transport
+from core.services.outbox_worker import WorkReport, drain
+from gateway.email.smtp import SmtpTransport
+from gateway.runtime import runtime
+
+log = logging.getLogger(__name__)
+
+
+def configured_transports(config: Mapping[str, Any] | None = None) -> list[Transport]:
+    """The transports the configuration enables, one per channel."""
+    config = config if config is not None else current_app.config
+    transports: list[Transport] = []
+    if config.get("SMTP_URL"):
+        transports.append(SmtpTransport(str(config["SMTP_URL"])))
+    # The SMS issue appends its Africa's Talking transport here (MessageChannel.SMS), e.g. when AT_API_KEY is set.
+    return transports
+
+
+def _line(transport: Transport, report: WorkReport) -> str:
+    line = (f"{transport.channel.value}: sent {report.sent}, retried {report.retried}, failed {report.failed}, "
+            f"uncertain {report.uncertain}")
+    return line + (f", released {report.released}" if report.released else "")
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM and SIGINT finish the current round, then stop the loop (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt  # asked twice: stop now (claimed messages come back when their lease runs out)
+        click.echo(f"{signal.Signals(signum).name}: stopping after this round", err=True)
+        stop.set()
+
+    previous = {signum: signal.signal(signum, handler) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+@click.command("outbox-work")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option("--batch", default=50, show_default=True, type=click.IntRange(min=1),
+              help="Messages claimed per round and channel.")
+@click.option("--interval", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds between rounds in loop mode.")
+@with_appcontext
+def outbox_work(once: bool, batch: int, interval: float) -> None:
+    """Send the queued emails (and SMS) of the outbox: a loop, stopped cleanly by SIGTERM or Ctrl-C."""
+    transports = configured_transports()
+    if not transports:
+        click.echo("no outbox transport configured (set SMTP_URL): nothing to do")
+        return
+    rt = runtime()
+    stop = threading.Event()
+    with _stop_on_signals(stop):
+        while not stop.is_set():
+            for transport in transports:
+                if stop.is_set():
+                    break
+                try:
+                    report = drain(transport, uow_factory=rt.uow_factory, clock=rt.clock, batch=batch)
+                except Exception:
+                    if once:
+                        raise
+                    log.exception("outbox round failed for %s; trying again next round", transport.channel.value)
+                    continue
+                click.echo(_line(transport, report))
+            if once:
+                return
+            stop.wait(interval)
 
 
 def register(app: Flask) -> None:
-    """Attach the outbox commands (filled in with the email and SMS workers)."""
+    """Attach the outbox commands."""
+    app.cli.add_command(outbox_work)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -102,3 +103,9 @@ class SqlAlchemyPaymentRepository:
         row = self._connection.execute(sa.select(t.payments).where(t.payments.c.reference == reference)).first()
         return _payment(row) if row else None
 
+    def paid_between(self, start: datetime, end: datetime) -> list[Payment]:
+        """Payments whose ``paid_at`` is in [start, end), oldest first."""
+        c = t.payments.c
+        rows = self._connection.execute(sa.select(t.payments).where(
+            c.paid_at >= start, c.paid_at < end).order_by(c.paid_at, c.id))
+        return [_payment(row) for row in rows]

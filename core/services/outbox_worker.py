@@ -1,0 +1,131 @@
+"""Deliver due outbox messages through one channel's transport: claim, send outside any transaction, settle."""
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from core.domain.delivery import DeliveryOutcome, DeliveryResult, RetryPolicy
+from core.domain.outbox import MessageStatus, OutboundMessage
+from core.ports import Clock, Transport, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+# A message is sent only while at least this share of its lease remains, so that a slow batch
+# never sends a message whose lease has run out (another worker may have claimed it again).
+LEASE_SAFETY_SHARE = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class WorkReport:
+    """What one or more rounds did; ``released`` went back to the queue unsent because the lease ran short."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    uncertain: int = 0
+    released: int = 0
+
+    @property
+    def claimed(self) -> int:
+        """Messages taken from the queue."""
+        return self.sent + self.retried + self.failed + self.uncertain + self.released
+
+    def __add__(self, other: WorkReport) -> WorkReport:
+        return WorkReport(self.sent + other.sent, self.retried + other.retried, self.failed + other.failed,
+                          self.uncertain + other.uncertain, self.released + other.released)
+
+
+_DEFAULT_POLICY = RetryPolicy()
+
+
+def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: Clock, batch: int = 50,
+                lease_s: float = 120, policy: RetryPolicy = _DEFAULT_POLICY) -> WorkReport:
+    """One round: claim up to ``batch`` due messages of the transport's channel and deliver each once.
+
+    The claim is committed before anything is sent, sending happens outside any database
+    transaction, and each result is recorded in its own short unit of work. A worker killed
+    mid-round loses nothing: its messages stay ``sending`` until the lease runs out, then are
+    claimed again. ``lease_s`` must exceed the transport's worst-case time for one message.
+    """
+    if batch < 1 or lease_s <= 0:
+        raise ValueError("batch must be >= 1 and lease_s > 0")
+    now = clock.now()
+    lease_until = now + timedelta(seconds=lease_s)
+    with uow_factory() as uow:
+        claimed = uow.outbox.claim_due(transport.channel, now, lease_until, batch)
+        uow.commit()
+    send_before = lease_until - timedelta(seconds=lease_s * LEASE_SAFETY_SHARE)
+    settled: list[MessageStatus] = []
+    for message in claimed:
+        if clock.now() >= send_before:
+            _release(message, uow_factory=uow_factory, clock=clock)
+            settled.append(MessageStatus.SENDING)  # back in the queue, unsent
+            continue
+        result = _send(transport, message)
+        settled.append(_settle(message, result, uow_factory=uow_factory, clock=clock, policy=policy))
+    return WorkReport(sent=settled.count(MessageStatus.SENT), retried=settled.count(MessageStatus.QUEUED),
+                      failed=settled.count(MessageStatus.FAILED), uncertain=settled.count(MessageStatus.UNCERTAIN),
+                      released=settled.count(MessageStatus.SENDING))
+
+
+def drain(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: Clock, batch: int = 50,
+          lease_s: float = 120, policy: RetryPolicy = _DEFAULT_POLICY) -> WorkReport:
+    """Repeat :func:`deliver_due` until a round claims nothing; the sum of the rounds."""
+    total = WorkReport()
+    while True:
+        report = deliver_due(transport, uow_factory=uow_factory, clock=clock, batch=batch, lease_s=lease_s,
+                             policy=policy)
+        if report.claimed == 0:
+            return total
+        total += report
+
+
+def _send(transport: Transport, message: OutboundMessage) -> DeliveryResult:
+    try:
+        return transport.send(message)
+    except Exception as exc:  # noqa: BLE001 - a transport bug must not lose the message: retry it later
+        # The frames, not the exception's text: that text could quote the recipient or the body.
+        log.error("outbox message %s: %s transport raised %s\n%s", message.message_id, transport.channel.value,
+                  type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)).rstrip())
+        return DeliveryResult.retry(f"transport raised {type(exc).__name__}")
+
+
+def _settle(message: OutboundMessage, result: DeliveryResult, *, uow_factory: UnitOfWorkFactory, clock: Clock,
+            policy: RetryPolicy) -> MessageStatus:
+    """Record one attempt (``attempts`` + 1) in its own unit of work; the status it left the message in."""
+    assert message.message_id is not None, "claimed messages come from the database"
+    now = clock.now()
+    attempts = message.attempts + 1
+    next_attempt_at: datetime | None = None
+    if result.outcome is DeliveryOutcome.ACCEPTED:
+        status = MessageStatus.SENT
+    elif result.outcome is DeliveryOutcome.UNCERTAIN:
+        status = MessageStatus.UNCERTAIN
+        log.warning("outbox message %s: outcome uncertain, not re-sent automatically (%s)", message.message_id,
+                    result.error)
+    elif result.outcome is DeliveryOutcome.RETRY:
+        next_attempt_at = policy.next_attempt(attempts, now)
+        status = MessageStatus.QUEUED if next_attempt_at is not None else MessageStatus.FAILED
+        log.info("outbox message %s: attempt %d failed (%s), %s", message.message_id, attempts, result.error,
+                 f"next at {next_attempt_at.isoformat()}" if next_attempt_at else "attempts exhausted")
+    else:
+        status = MessageStatus.FAILED
+        log.info("outbox message %s: refused for good (%s)", message.message_id, result.error)
+    with uow_factory() as uow:
+        uow.outbox.settle(message.message_id, status, attempts=attempts, at=now, next_attempt_at=next_attempt_at,
+                          error=None if status is MessageStatus.SENT else result.error,
+                          provider_message_id=result.provider_message_id)
+        uow.commit()
+    return status
+
+
+def _release(message: OutboundMessage, *, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+    """Give an unsent message back to the queue (no attempt was made, so ``attempts`` is unchanged)."""
+    assert message.message_id is not None, "claimed messages come from the database"
+    now = clock.now()
+    with uow_factory() as uow:
+        uow.outbox.settle(message.message_id, MessageStatus.QUEUED, attempts=message.attempts, at=now,
+                          next_attempt_at=now, error=message.last_error)
+        uow.commit()

@@ -1,0 +1,429 @@
+"""Daily reconciliation: the day's payments by channel, and their mismatches with a bank statement (read-only)."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+
+from core.domain.errors import InvalidPaymentReferenceError
+from core.domain.inbound import AlertStatus, PaymentAlert
+from core.domain.payment_references import parse_reference_code
+from core.domain.payments import Payment, PaymentChannel
+from core.domain.rejections import PaymentRejection
+from core.ports import Clock, UnitOfWork
+
+REQUIRED_COLUMNS = ("transaction_id", "reference", "amount")
+OPTIONAL_COLUMNS = ("paid_at", "provider")
+CSV_HEADER = ["section", "provider", "channel", "transaction_id", "reference", "amount", "paid_at", "detail"]
+CONFIRMABLE_NOTE = ("provisional SMS alert matches the statement; not credited: the gateway credits only on the "
+                    "provider's signed notification (or a trusted sender)")
+# Statement lines are also matched against payments recorded this far either side of the day (late value dates).
+_NEIGHBOURHOOD = timedelta(days=1)
+# Thousands separators seen in statements: space, no-break, narrow no-break, thin and figure spaces.
+_SEPARATORS = str.maketrans("", "", " \t\u00a0\u202f\u2009\u2007")
+_AMOUNT = re.compile(r"([+-]?)(\d+)(?:[.,]0{1,2})?")
+_CURRENCY_SUFFIX = re.compile(r"(?:XOF|FCFA|F\.?CFA)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One credit of the bank statement; ``paid_at`` is timezone-aware, ``provider`` lower-case."""
+
+    transaction_id: str
+    reference: str
+    amount: int
+    paid_at: datetime | None
+    provider: str | None
+    line_number: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    """A recorded payment as the report shows it (``paid_at`` in the business timezone)."""
+
+    reference: str
+    provider: str
+    channel: PaymentChannel
+    transaction_id: str
+    amount: int
+    paid_at: datetime
+    receipt_number: str
+    employer_number: str
+
+
+@dataclass(frozen=True)
+class UnmatchedLine:
+    """A statement line the gateway has no payment for, with what the gateway knows about it."""
+
+    line: StatementLine
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AmountDifference:
+    """The same transaction with a different amount on each side."""
+
+    payment: PaymentLine
+    line: StatementLine
+
+
+@dataclass(frozen=True)
+class ConfirmableAlert:
+    """A statement line that matches a provisional SMS alert but no recorded payment."""
+
+    line: StatementLine
+    alert: PaymentAlert
+
+
+@dataclass(frozen=True)
+class ReconciliationReport:
+    """The day's payments and totals and, with a statement, what does not match; times are business-local."""
+
+    day: date
+    window_start: datetime
+    window_end: datetime
+    payments: tuple[PaymentLine, ...]
+    totals_by_channel: Mapping[str, int]
+    totals_by_provider: Mapping[str, int]
+    grand_total: int
+    rejected: tuple[PaymentRejection, ...]
+    alerts_to_review: tuple[PaymentAlert, ...]
+    statement_given: bool = False
+    statement_lines: int = 0
+    missing_in_gateway: tuple[UnmatchedLine, ...] = ()
+    missing_in_statement: tuple[PaymentLine, ...] = ()
+    amount_differences: tuple[AmountDifference, ...] = ()
+    confirmable_alerts: tuple[ConfirmableAlert, ...] = ()
+    other_day_lines: tuple[StatementLine, ...] = ()
+
+    @property
+    def mismatch_count(self) -> int:
+        """Everything finance staff must look at (statement lines of other days are not mismatches)."""
+        return (len(self.missing_in_gateway) + len(self.missing_in_statement) + len(self.amount_differences)
+                + len(self.rejected) + len(self.alerts_to_review) + len(self.confirmable_alerts))
+
+    def count_by_channel(self, channel: PaymentChannel) -> int:
+        """How many of the day's payments came through ``channel``."""
+        return sum(1 for p in self.payments if p.channel is channel)
+
+
+# --- the statement ---------------------------------------------------------------------------------------------
+
+
+def parse_statement(text: str) -> tuple[list[StatementLine], list[str]]:
+    """Parse a bank-statement CSV (header row; ``,`` or ``;``); bad rows become problems, never abort.
+
+    Raises ValueError when the text has no header or lacks a mandatory column.
+    """
+    text = text.lstrip("\ufeff")
+    header_line = next((line for line in text.splitlines() if line.strip()), None)
+    if header_line is None:
+        raise ValueError("the bank statement is empty: no header row")
+    delimiter = _delimiter(text, header_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    columns: dict[str, int] | None = None
+    width = 0
+    lines: list[StatementLine] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        if columns is None:
+            columns = {name: index for index, name in reversed(list(enumerate(_column_names(row))))}
+            width = len(row)
+            continue
+        number = reader.line_num
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            problems.append(f"line {number}: {len(row)} fields but the header has {width} "
+                            f"(an unquoted '{delimiter}' in a value?)")
+            continue
+        parsed, issues = _statement_line(number, row, columns)
+        problems.extend(f"line {number}: {issue}" for issue in issues)
+        if parsed is None:
+            continue
+        key = (parsed.provider or "", parsed.transaction_id)
+        if key in seen:
+            problems.append(f"line {number}: transaction '{parsed.transaction_id}' already on line {seen[key]}, "
+                            "ignored")
+            continue
+        seen[key] = number
+        lines.append(parsed)
+    return lines, problems
+
+
+def _column_names(row: Sequence[str]) -> list[str]:
+    return [re.sub(r"[\s\-]+", "_", cell.strip().lstrip("\ufeff").strip().lower()) for cell in row]
+
+
+def _delimiter(text: str, header_line: str) -> str:
+    """The delimiter under which the header names every mandatory column (the sniffer's guess first)."""
+    try:
+        guess = csv.Sniffer().sniff(text[:4096], delimiters=",;").delimiter
+    except csv.Error:
+        guess = ";" if header_line.count(";") > header_line.count(",") else ","
+    best: tuple[int, str, list[str]] | None = None
+    for delimiter in (guess, ";" if guess == "," else ","):
+        names = set(_column_names(next(csv.reader([header_line], delimiter=delimiter))))
+        missing = [column for column in REQUIRED_COLUMNS if column not in names]
+        if not missing:
+            return delimiter
+        if best is None or len(missing) < best[0]:
+            best = (len(missing), delimiter, missing)
+    assert best is not None
+    raise ValueError(f"the bank statement has no {', '.join(best[2])} column "
+                     f"(mandatory: {', '.join(REQUIRED_COLUMNS)}; header: {header_line.strip()!r})")
+
+
+def _statement_line(number: int, row: Sequence[str], columns: Mapping[str, int]
+                    ) -> tuple[StatementLine | None, list[str]]:
+    def cell(name: str) -> str:
+        index = columns.get(name)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    issues: list[str] = []
+    transaction_id = cell("transaction_id")
+    if not transaction_id:
+        issues.append("transaction_id is empty")
+    amount = _amount(cell("amount"), issues)
+    paid_at = _instant(cell("paid_at"), issues)
+    provider = cell("provider").lower() or None
+    if issues or amount is None:
+        return None, issues
+    return StatementLine(transaction_id, _reference(cell("reference")), amount, paid_at, provider, number), issues
+
+
+def _amount(raw: str, issues: list[str]) -> int | None:
+    if not raw:
+        issues.append("amount is empty")
+        return None
+    compact = _CURRENCY_SUFFIX.sub("", raw.translate(_SEPARATORS))
+    match = _AMOUNT.fullmatch(compact)
+    if match is None:
+        issues.append(f"amount '{raw}' is not a whole number")
+        return None
+    amount = int(match.group(2)) * (-1 if match.group(1) == "-" else 1)
+    if amount <= 0:
+        issues.append(f"amount '{raw}' is not positive (only credits are payments)")
+        return None
+    return amount
+
+
+def _instant(raw: str, issues: list[str]) -> datetime | None:
+    """ISO 8601; a date alone is midnight UTC, a time without offset is UTC."""
+    if not raw:
+        return None
+    try:
+        instant = datetime.fromisoformat(raw)
+    except ValueError:
+        issues.append(f"paid_at '{raw}' is not an ISO 8601 date or date-time")
+        return None
+    return instant.replace(tzinfo=timezone.utc) if instant.tzinfo is None else instant.astimezone(timezone.utc)
+
+
+def _reference(raw: str) -> str:
+    """A payment reference typed with spaces (``4821 3390 7715``) is compacted; free text is kept."""
+    compact = "".join(ch for ch in raw if ch not in " -.\u00a0\u202f\u2009")
+    return compact if compact.isascii() and compact.isdigit() else " ".join(raw.split())
+
+
+# --- the reconciliation ----------------------------------------------------------------------------------------
+
+
+def day_window(day: date, clock: Clock, zone: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """[start, end) in UTC of the business day ``day``: in ``zone``, or in the clock's zone when None."""
+    if zone is not None:
+        start = datetime.combine(day, time(), tzinfo=zone).astimezone(timezone.utc)
+        end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(timezone.utc)
+        return start, end
+    return _local_midnight(day, clock), _local_midnight(day + timedelta(days=1), clock)
+
+
+def _local_midnight(day: date, clock: Clock) -> datetime:
+    """The UTC instant the clock shows as ``day`` 00:00 (found from ``clock.local``, offsets included)."""
+    wanted = datetime.combine(day, time())
+    guess = datetime.combine(day, time(), tzinfo=timezone.utc)
+    for _ in range(4):
+        shown = clock.local(guess).replace(tzinfo=None)
+        if shown == wanted:
+            break
+        guess -= shown - wanted
+    return guess
+
+
+def reconcile(day: date, statement: Sequence[StatementLine] | None, *, uow: UnitOfWork, clock: Clock,
+              zone: tzinfo | None = None) -> ReconciliationReport:
+    """The report of business day ``day``; reads only (the unit of work is never committed, nothing is credited).
+
+    ``zone`` is the business timezone (default: the clock's, found through ``clock.local``).
+    """
+    start, end = day_window(day, clock, zone)
+    near_start, near_end = start - _NEIGHBOURHOOD, end + _NEIGHBOURHOOD
+    with uow:
+        nearby = uow.payments.paid_between(near_start, near_end)
+        todays = [p for p in nearby if start <= p.paid_at < end]
+        employers: dict[str, str] = {}
+
+        def line_of(payment: Payment) -> PaymentLine:
+            if payment.reference not in employers:
+                reference = uow.references.get(payment.reference)
+                employers[payment.reference] = reference.employer_number if reference else ""
+            return PaymentLine(payment.reference, payment.provider, payment.channel, payment.transaction_id,
+                               payment.amount, clock.local(payment.paid_at), payment.receipt_number,
+                               employers[payment.reference])
+
+        payments = tuple(line_of(p) for p in todays)
+        rejected = tuple(_local_rejection(r, clock) for r in uow.rejections.between(start, end))
+        review = tuple(_local_alert(a, clock) for a in uow.alerts.needing_review(start, end))
+        report = ReconciliationReport(
+            day=day, window_start=clock.local(start), window_end=clock.local(end), payments=payments,
+            totals_by_channel={c.value: sum(p.amount for p in payments if p.channel is c) for c in PaymentChannel},
+            totals_by_provider={provider: sum(p.amount for p in payments if p.provider == provider)
+                                for provider in sorted({p.provider for p in payments})},
+            grand_total=sum(p.amount for p in payments), rejected=rejected, alerts_to_review=review)
+        if statement is None:
+            return report
+        matcher = _Matcher(uow, clock, nearby, (start, end), (near_start, near_end))
+        for line in statement:
+            matcher.match(line)
+        matched = matcher.matched_ids
+        return replace(
+            report, statement_given=True, statement_lines=len(statement),
+            missing_in_gateway=tuple(matcher.missing), amount_differences=tuple(
+                AmountDifference(line_of(payment), line) for payment, line in matcher.differences),
+            missing_in_statement=tuple(line_of(p) for p in todays if p.payment_id not in matched),
+            confirmable_alerts=tuple(matcher.confirmable), other_day_lines=tuple(matcher.other_day))
+
+
+class _Matcher:
+    """Matches statement lines to payments on transaction id (and provider when the line names one)."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock, nearby: list[Payment], day: tuple[datetime, datetime],
+                 near: tuple[datetime, datetime]) -> None:
+        self._uow, self._clock, self._day = uow, clock, day
+        self._by_transaction: dict[str, list[Payment]] = {}
+        # The day's own payments are preferred over a neighbouring day's for the same transaction id.
+        for payment in sorted(nearby, key=lambda p: not day[0] <= p.paid_at < day[1]):
+            self._by_transaction.setdefault(payment.transaction_id, []).append(payment)
+        self._alerts = [a for a in uow.alerts.received_between(*near)
+                        if a.status is AlertStatus.PROVISIONAL and a.transaction_id and a.payment_id is None]
+        self._rejections = uow.rejections.between(*near)
+        self.matched_ids: set[int | None] = set()
+        self.missing: list[UnmatchedLine] = []
+        self.differences: list[tuple[Payment, StatementLine]] = []
+        self.confirmable: list[ConfirmableAlert] = []
+        self.other_day: list[StatementLine] = []
+
+    def match(self, raw: StatementLine) -> None:
+        if raw.paid_at is not None and raw.paid_at.tzinfo is None:
+            raw = replace(raw, paid_at=raw.paid_at.replace(tzinfo=timezone.utc))  # as parse_statement reads it
+        line = replace(raw, paid_at=self._clock.local(raw.paid_at)) if raw.paid_at else raw
+        candidates = [p for p in self._by_transaction.get(line.transaction_id, [])
+                      if line.provider is None or p.provider == line.provider]
+        if not candidates and line.provider is not None:
+            found = self._uow.payments.get_by_transaction(line.provider, line.transaction_id)
+            candidates = [found] if found is not None else []
+        payment = next((p for p in candidates if p.payment_id not in self.matched_ids), None)
+        if payment is not None:
+            self.matched_ids.add(payment.payment_id)
+            if payment.amount != line.amount:
+                self.differences.append((payment, line))
+            return
+        if candidates:
+            self.missing.append(UnmatchedLine(line, "transaction already matched by another statement line"))
+            return
+        alerts = [a for a in self._alerts if a.transaction_id == line.transaction_id
+                  and (line.provider is None or a.provider == line.provider)]
+        alert = next((a for a in alerts if a.amount == line.amount), None)
+        if alert is not None:
+            self.confirmable.append(ConfirmableAlert(line, _local_alert(alert, self._clock)))
+            return
+        if raw.paid_at is not None and not self._day[0] <= raw.paid_at < self._day[1]:
+            self.other_day.append(line)
+            return
+        self.missing.append(UnmatchedLine(line, self._note(line, alerts)))
+
+    def _note(self, line: StatementLine, alerts: Iterable[PaymentAlert]) -> str:
+        """What the gateway knows about a transaction it has no payment for."""
+        notes = [f"notification rejected: {r.reason}" for r in self._rejections
+                 if r.transaction_id == line.transaction_id and line.provider in (None, r.provider)]
+        notes += [f"provisional alert #{a.alert_id} says {a.amount}" for a in alerts]
+        try:
+            code = parse_reference_code(line.reference)
+        except InvalidPaymentReferenceError:
+            return "; ".join(notes)
+        paid = self._uow.payments.get_by_reference(code)
+        if paid is not None:
+            notes.append(f"reference already paid by {paid.provider} transaction {paid.transaction_id}")
+        elif self._uow.references.get(code) is None:
+            notes.append("reference unknown to the gateway")
+        return "; ".join(notes)
+
+
+def _local_rejection(rejection: PaymentRejection, clock: Clock) -> PaymentRejection:
+    return replace(rejection, received_at=clock.local(rejection.received_at),
+                   paid_at=clock.local(rejection.paid_at) if rejection.paid_at else None)
+
+
+def _local_alert(alert: PaymentAlert, clock: Clock) -> PaymentAlert:
+    return replace(alert, received_at=clock.local(alert.received_at))
+
+
+# --- the CSV ---------------------------------------------------------------------------------------------------
+
+
+def report_rows(report: ReconciliationReport, problems: Sequence[str] = ()) -> list[list[str]]:
+    """The report as CSV rows: header, payments, totals, then one row per mismatch (and per bad statement line)."""
+    rows = [list(CSV_HEADER)]
+    for p in report.payments:
+        rows.append(_payment_row("payment", p, f"receipt={p.receipt_number} employer={p.employer_number}"))
+    for channel, total in report.totals_by_channel.items():
+        rows.append(["total", "", channel, "", "", str(total), "", f"channel={channel}"])
+    for provider, total in report.totals_by_provider.items():
+        rows.append(["total", provider, "", "", "", str(total), "", f"provider={provider}"])
+    rows.append(["total", "", "", "", "", str(report.grand_total), "", "grand_total"])
+    for missing in report.missing_in_gateway:
+        rows.append(_line_row("missing_in_gateway", missing.line, missing.note or "no payment recorded"))
+    for p in report.missing_in_statement:
+        rows.append(_payment_row("missing_in_statement", p, "not in the bank statement"))
+    for difference in report.amount_differences:
+        rows.append(_payment_row("amount_difference", difference.payment,
+                                 f"gateway={difference.payment.amount} statement={difference.line.amount}"))
+    for r in report.rejected:
+        rows.append(["rejected", r.provider, "", r.transaction_id, r.reference,
+                     "" if r.amount is None else str(r.amount), _iso(r.paid_at or r.received_at), r.reason])
+    for a in report.alerts_to_review:
+        rows.append(["alert_review", a.provider, "", a.transaction_id or "", a.reference or "",
+                     "" if a.amount is None else str(a.amount), _iso(a.received_at),
+                     f"{a.status.value}: {_short(a.raw_text)}"])
+    for c in report.confirmable_alerts:
+        rows.append(["confirmable_alert", c.alert.provider, "", c.line.transaction_id,
+                     c.alert.reference or c.line.reference, str(c.line.amount), _iso(c.line.paid_at),
+                     f"alert #{c.alert.alert_id}: {CONFIRMABLE_NOTE}"])
+    for line in report.other_day_lines:
+        rows.append(_line_row("statement_other_day", line, "dated another day: reconcile it with that day"))
+    for problem in problems:
+        rows.append(["statement_error", "", "", "", "", "", "", problem])
+    return rows
+
+
+def _payment_row(section: str, p: PaymentLine, detail: str) -> list[str]:
+    return [section, p.provider, p.channel.value, p.transaction_id, p.reference, str(p.amount), _iso(p.paid_at),
+            detail]
+
+
+def _line_row(section: str, line: StatementLine, detail: str) -> list[str]:
+    return [section, line.provider or "", "", line.transaction_id, line.reference, str(line.amount),
+            _iso(line.paid_at), detail]
+
+
+def _iso(instant: datetime | None) -> str:
+    return instant.isoformat(timespec="seconds") if instant else ""
+
+
+def _short(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit - 3] + "..."

@@ -1,0 +1,1 @@
+"""Email delivery of the outbox (SMTP)."""
