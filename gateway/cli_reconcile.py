@@ -14,14 +14,8 @@ from flask.cli import with_appcontext
 
 from core.domain.money import format_xof
 from core.domain.payments import PaymentChannel
-from core.services.reconciliation import (
-    CONFIRMABLE_NOTE,
-    ReconciliationReport,
-    StatementLine,
-    parse_statement,
-    reconcile,
-    report_rows,
-)
+from core.services.bank_statements import StatementLine, parse_statement
+from core.services.reconciliation import CONFIRMABLE_NOTE, ReconciliationReport, reconcile, report_rows
 from gateway.runtime import runtime
 
 

@@ -31,3 +31,9 @@ def test_the_code_is_strictly_typed() -> None:
     result = subprocess.run([str(mypy), "--strict", "core", "menus", "gateway", "app.py", "config.py"], cwd=ROOT,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_unused_import_undefined_name_or_repeated_text_key() -> None:
+    result = subprocess.run([sys.executable, "-m", "pyflakes", "core", "menus", "gateway", "tests", "bench", "app.py",
+                             "config.py"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -39,8 +39,6 @@ TEXTS: dict[str, str] = {
     "public.register_option": "Register",
     "public.contact_option": "Contact",
     "public.language_option": "Langue/Language",
-    "public.rates": ("Contributions: employer {employer_rate}, employee {employee_rate} (health incl.), "
-                     "min. base SMIG {smig}. Pay by day {due_day} of next month. Late: +{flat} then +{monthly}/month"),
     "public.register": "Employers: register with CNSS within 8 days. Employees: your employer registers you within 8 days. Info: {hotline}",
     "public.contact": "CNSS: free line {hotline}, head office 22 25 96 96. CNSS never asks for money or your PIN.",
     "sim.age": "Retirement age ({min} to {max}):",

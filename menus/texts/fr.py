@@ -39,11 +39,7 @@ TEXTS: dict[str, str] = {
     "public.register_option": "S'immatriculer",
     "public.contact_option": "Contact",
     "public.language_option": "Langue/Language",
-    "public.rates": ("Cotisations: employeur {employer_rate}, salarié {employee_rate} (AMU incluse), "
-                     "base min. SMIG {smig}. A payer le {due_day} du mois suivant. Retard: +{flat} puis +{monthly}/mois"),
     "public.register": "Employeur: immatriculation à la CNSS sous 8 jours. Salarié: immatriculé par l'employeur sous 8 jours. Infos: {hotline}",
-    "public.contact": ("CNSS: numéro vert {hotline} (gratuit), siège 22 25 96 96, cnss.tg. "
-                       "La CNSS ne demande jamais d'argent ni votre PIN."),
     "sim.age": "Age de départ ({min} à {max}):",
     "sim.months": "Mois d'assurance:",
     "sim.pay": "Salaire mensuel moyen (FCFA):",

@@ -22,13 +22,8 @@ from core.domain.rejections import PaymentRejection
 from core.ports import UnitOfWorkFactory
 from core.services.payments import record_payment
 from core.services.payment_references import issue_payment_reference
-from core.services.reconciliation import (
-    CSV_HEADER,
-    StatementLine,
-    parse_statement,
-    reconcile,
-    report_rows,
-)
+from core.services.bank_statements import StatementLine, parse_statement
+from core.services.reconciliation import CSV_HEADER, reconcile, report_rows
 from tests.support.builders import add_employer, at, declare
 
 DAY = date(2026, 4, 10)
