@@ -15,7 +15,13 @@ from flask.cli import with_appcontext
 from core.domain.money import format_xof
 from core.domain.payments import PaymentChannel
 from core.services.bank_statements import StatementLine, parse_statement
-from core.services.reconciliation import CONFIRMABLE_NOTE, ReconciliationReport, reconcile, report_rows
+from core.services.reconciliation import (
+    CONFIRMABLE_NOTE,
+    ReconciliationReport,
+    confirm_matched_alerts,
+    reconcile,
+    report_rows,
+)
 from gateway.runtime import runtime
 
 
@@ -49,9 +55,14 @@ def _statement(path: Path) -> tuple[list[StatementLine], list[str]]:
               help="The bank's statement of the day (CSV: transaction_id, reference, amount[, paid_at, provider]).")
 @click.option("--output", "output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="CSV written (default: reconciliation-DATE.csv in the current directory).")
+@click.option("--dry-run", is_flag=True, help="Only report: do not credit the SMS alerts the statement confirms.")
 @with_appcontext
-def reconcile_command(day: str, statement_path: Path | None, output: Path | None) -> None:
-    """Print and write the day's payments by channel with totals, and the mismatches with the bank statement."""
+def reconcile_command(day: str, statement_path: Path | None, output: Path | None, dry_run: bool) -> None:
+    """Print and write the day's payments by channel with totals, and the mismatches with the bank statement.
+
+    Provisional SMS payment alerts that the statement confirms (same provider, transaction id and
+    amount) are credited, unless --dry-run.
+    """
     business_day = _day(day)
     statement, problems = _statement(statement_path) if statement_path is not None else (None, [])
     try:
@@ -69,6 +80,17 @@ def reconcile_command(day: str, statement_path: Path | None, output: Path | None
     for text in summary(report, problems, zone_name=str(zone), statement_name=statement_path):
         click.echo(text)
     click.echo(f"CSV written to {target.resolve()}")
+    if report.confirmable_alerts and not dry_run:
+        channels = {sender.provider: sender.channel for sender in rt.alert_senders.values()}
+        done = confirm_matched_alerts(report, uow_factory=rt.uow_factory, clock=rt.clock, rulebook=rt.rulebook,
+                                      receipts=rt.receipts, finance_phones=rt.finance_phones,
+                                      channel_of=lambda provider: channels.get(provider, PaymentChannel.BANK))
+        for item in done:
+            line = item.confirmable.line
+            outcome = (f"credited, receipt {item.receipt_number}" if item.receipt_number
+                       else f"not credited, {item.refused}")
+            click.echo(f"Alert #{item.confirmable.alert.alert_id} matched by the statement "
+                       f"({line.transaction_id}, {format_xof(line.amount)}): {outcome}")
 
 
 def summary(report: ReconciliationReport, problems: Sequence[str], *, zone_name: str = "",

@@ -1,21 +1,24 @@
 """Daily reconciliation: the day's payments by channel, and their mismatches with a bank statement (read-only)."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
-from core.domain.errors import InvalidPaymentReferenceError
+from core.domain.errors import DomainError, InvalidPaymentReferenceError
+from core.domain.msisdn import Msisdn
+from core.domain.parameters import RuleBook
 from core.domain.inbound import AlertStatus, PaymentAlert
 from core.domain.payment_references import parse_reference_code
 from core.domain.payments import Payment, PaymentChannel
 from core.domain.rejections import PaymentRejection
-from core.ports import Clock, UnitOfWork
+from core.ports import Clock, ReceiptComposer, UnitOfWork, UnitOfWorkFactory
 from core.services.bank_statements import StatementLine
+from core.services.payment_notifications import notify_payment
 
 CSV_HEADER = ["section", "provider", "channel", "transaction_id", "reference", "amount", "paid_at", "detail"]
-CONFIRMABLE_NOTE = ("provisional SMS alert matches the statement; not credited: the gateway credits only on the "
-                    "provider's signed notification (or a trusted sender)")
+CONFIRMABLE_NOTE = ("provisional SMS alert matches the statement; not credited by the report itself: run without "
+                    "--dry-run to credit it on the alert's transaction id")
 # Statement lines are also matched against payments recorded this far either side of the day (late value dates).
 _NEIGHBOURHOOD = timedelta(days=1)
 
@@ -287,3 +290,38 @@ def _iso(instant: datetime | None) -> str:
 def _short(text: str, limit: int = 60) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[:limit - 3] + "..."
+
+
+@dataclass(frozen=True)
+class StatementConfirmation:
+    """What confirming one statement-matched alert did: the payment recorded, or why it was refused."""
+
+    confirmable: ConfirmableAlert
+    receipt_number: str | None
+    refused: str | None
+
+
+def confirm_matched_alerts(
+    report: ReconciliationReport, *, uow_factory: UnitOfWorkFactory, clock: Clock, rulebook: RuleBook,
+    receipts: ReceiptComposer, channel_of: Callable[[str], PaymentChannel], finance_phones: Sequence[Msisdn] = (),
+) -> list[StatementConfirmation]:
+    """Credit the provisional alerts the bank's statement confirms, on the alert's own idempotency key.
+
+    The statement is the bank's word, which an SMS alert alone is not: the same provider,
+    transaction id and amount on both turn the alert into the payment (receipts queued, alert
+    confirmed). A later signed notification of the same transaction is then a replay.
+    """
+    done: list[StatementConfirmation] = []
+    for item in report.confirmable_alerts:
+        alert, line = item.alert, item.line
+        try:
+            recorded = notify_payment(
+                reference=alert.reference or line.reference, amount=line.amount, provider=alert.provider,
+                transaction_id=line.transaction_id, channel=channel_of(alert.provider),
+                paid_at=line.paid_at or alert.received_at, uow_factory=uow_factory, clock=clock, rulebook=rulebook,
+                receipts=receipts, finance_phones=finance_phones)
+        except DomainError as refused:
+            done.append(StatementConfirmation(item, None, type(refused).__name__))
+            continue
+        done.append(StatementConfirmation(item, recorded.payment.receipt_number, None))
+    return done

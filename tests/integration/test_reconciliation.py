@@ -12,6 +12,7 @@ import pytest
 from app import create_app
 from core.adapters.sqlalchemy.migrate import upgrade
 from core.clock import FixedClock
+from core.domain.parties import Employer
 from core.domain.inbound import AlertStatus, PaymentAlert
 from core.domain.money import format_xof
 from core.domain.parameters import RuleBook
@@ -305,7 +306,8 @@ def test_the_reconcile_command_prints_the_summary_and_writes_the_csv(
                      "Rejected notifications: 1", "Payment alerts to review: 2",
                      "Confirmable alerts (statement matches a provisional SMS alert): 1",
                      "line 6: amount 'abc' is not a whole number", "7 mismatch(es) to review",
-                     f"CSV written to {out.resolve()}"):
+                     f"CSV written to {out.resolve()}",
+                     "(FLZ-777, 93 437 FCFA): not credited, InvalidPaymentReferenceError"):
         assert expected in text, expected
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
@@ -326,6 +328,38 @@ def test_the_reconcile_command_prints_the_summary_and_writes_the_csv(
         CSV_HEADER, ["total", "", "bank", "", "", "0", "", "channel=bank"],
         ["total", "", "mobile_money", "", "", "0", "", "channel=mobile_money"],
         ["total", "", "", "", "", "0", "", "grand_total"]]
+
+
+def test_a_statement_confirms_a_provisional_alert_and_credits_it_unless_dry_run(
+        tmp_path: Path, rulebook: RuleBook) -> None:
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "TESTING": True})
+    rt = app.extensions["cnss"]
+    upgrade(rt.engine)
+    reference = _reference(rt.uow_factory, rulebook, "1000009", 300_000)
+    with rt.uow_factory() as uow:
+        uow.employers.add(Employer("1000010", "UNUSED"))
+        uow.alerts.add(PaymentAlert("ibbank", "IBBANK", "Credit ...", _utc(10, 10), AlertStatus.PROVISIONAL,
+                                    reference.code, reference.amount, "IBB-321"))
+        uow.commit()
+    statement = tmp_path / "releve.csv"
+    statement.write_text(f"transaction_id,reference,amount,paid_at,provider\n"
+                         f"IBB-321,{reference.code},{reference.amount},2026-04-10T09:00:00Z,ibbank\n", encoding="utf-8")
+    runner = app.test_cli_runner()
+    args = ["reconcile", "2026-04-10", "--bank-statement", str(statement), "--output", str(tmp_path / "r.csv")]
+    dry = runner.invoke(args=[*args, "--dry-run"])
+    assert dry.exit_code == 0 and "credited, receipt" not in dry.output
+    with rt.uow_factory() as uow:
+        assert uow.payments.get_by_transaction("ibbank", "IBB-321") is None
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert f"(IBB-321, {format_xof(reference.amount)}): credited, receipt R{reference.code}" in result.output
+    with rt.uow_factory() as uow:
+        payment = uow.payments.get_by_transaction("ibbank", "IBB-321")
+        assert payment is not None and payment.amount == reference.amount
+        assert uow.alerts.provisional_for(reference.code) == []
+        assert uow.references.get(reference.code).status.value == "paid"  # type: ignore[union-attr]
+    again = runner.invoke(args=args)
+    assert "Confirmable alerts (statement matches a provisional SMS alert): 0" in again.output
 
 
 def test_the_reconcile_command_refuses_bad_input_with_a_clear_message(tmp_path: Path) -> None:
