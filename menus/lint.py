@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from menus import nav, texts
 from menus.dsl import Final, Menu, Pick, Prompt, Screen, head_lines, targets
 from menus.engine import MAX_SCREEN, compose_nav
-from menus.gsm7 import is_gsm7, septets
+from core.domain.gsm7 import is_gsm7, septets
 from menus.registry import Registry
 
 @dataclass(frozen=True, slots=True)

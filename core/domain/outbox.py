@@ -5,6 +5,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.domain.sms_text import MAX_SEGMENTS, fit
+
 
 class MessageChannel(enum.Enum):
     """How a message leaves."""
@@ -44,3 +46,13 @@ class OutboundMessage:
     last_error: str | None = None
     provider_message_id: str | None = None
     message_id: int | None = None
+    segments: int | None = None
+    encoding: str | None = None
+
+
+def sms_message(recipient: str, text: str, purpose: str, idempotency_key: str, created_at: datetime, *,
+                essential: bool = False, max_segments: int = MAX_SEGMENTS) -> OutboundMessage:
+    """An SMS ready to queue: GSM-7-normalised, fitted into ``max_segments``, its segments counted."""
+    fitted = fit(text, max_segments)
+    return OutboundMessage(MessageChannel.SMS, recipient, fitted.text, purpose, idempotency_key, created_at,
+                           essential=essential, segments=fitted.segments, encoding=fitted.encoding)

@@ -15,7 +15,7 @@ from core.domain.errors import (
     TransactionConflictError,
 )
 from core.domain.msisdn import Msisdn
-from core.domain.outbox import MessageChannel, OutboundMessage
+from core.domain.outbox import sms_message
 from core.domain.parameters import RuleBook
 from core.domain.payments import PaymentChannel
 from core.domain.rejections import PaymentRejection
@@ -53,8 +53,8 @@ def notify_payment(
             if reason in ALERTED_REASONS:
                 text = receipts.rejection_alert(rejection)
                 for phone in finance_phones:
-                    uow.outbox.add(OutboundMessage(
-                        MessageChannel.SMS, phone.e164, text, "finance_alert",
-                        f"rejection:{provider}:{transaction_id}:{reason}:{phone}", clock.now(), essential=True))
+                    uow.outbox.add(sms_message(phone.e164, text, "finance_alert",
+                                               f"rejection:{provider}:{transaction_id}:{reason}:{phone}", clock.now(),
+                                               essential=True))
             uow.commit()
         raise

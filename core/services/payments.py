@@ -15,7 +15,7 @@ from core.domain.errors import (
     PaymentReferenceNotFoundError,
     TransactionConflictError,
 )
-from core.domain.outbox import MessageChannel, OutboundMessage
+from core.domain.outbox import MessageChannel, OutboundMessage, sms_message
 from core.domain.parameters import RuleBook
 from core.domain.parties import Employer, HolderKind
 from core.domain.payment_references import PaymentReference, ReferenceStatus, parse_reference_code
@@ -113,9 +113,8 @@ def _queue_receipts(uow: UnitOfWork, receipts: ReceiptComposer, employer: Employ
     text = receipts.receipt_sms(receipt)
     for phone in employer.phones:
         if phone.is_mobile:
-            uow.outbox.add(OutboundMessage(
-                MessageChannel.SMS, phone.e164, text, "payment_receipt", f"receipt:{receipt.receipt_number}:{phone}",
-                now, essential=True))
+            uow.outbox.add(sms_message(phone.e164, text, "payment_receipt",
+                                       f"receipt:{receipt.receipt_number}:{phone}", now, essential=True))
     if employer.email:
         subject, body = receipts.receipt_email(receipt)
         uow.outbox.add(OutboundMessage(

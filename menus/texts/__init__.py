@@ -5,7 +5,7 @@ import string
 from collections.abc import Mapping
 from typing import Any, Final
 
-from menus.gsm7 import to_gsm7
+from core.domain.gsm7 import to_gsm7
 from menus.texts import en, fr
 
 LANGUAGES: Final = ("fr", "en")

@@ -19,7 +19,8 @@ def _message(row: sa.Row[tuple[object, ...]]) -> OutboundMessage:
         idempotency_key=m["idempotency_key"], created_at=m["created_at"], essential=m["essential"],
         subject=m["subject"], status=MessageStatus(m["status"]), attempts=m["attempts"],
         next_attempt_at=m["next_attempt_at"], sent_at=m["sent_at"], last_error=m["last_error"],
-        provider_message_id=m["provider_message_id"], message_id=m["id"])
+        provider_message_id=m["provider_message_id"], message_id=m["id"], segments=m["segments"],
+        encoding=m["encoding"])
 
 
 class SqlAlchemyOutboxRepository:
@@ -39,6 +40,7 @@ class SqlAlchemyOutboxRepository:
             "idempotency_key": message.idempotency_key, "status": message.status.value,
             "attempts": message.attempts, "created_at": message.created_at,
             "next_attempt_at": message.next_attempt_at or message.created_at,
+            "segments": message.segments, "encoding": message.encoding,
         }
         dialect = self._connection.dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

@@ -231,7 +231,12 @@ outbound_messages = sa.Table(
     sa.Column("lease_until", UtcDateTime),
     sa.Column("sent_at", UtcDateTime),
     sa.Column("last_error", sa.Text),
-    sa.Column("provider_message_id", sa.String(100)),
+    sa.Column("provider_message_id", sa.String(100), index=True),
+    sa.Column("segments", sa.Integer),
+    sa.Column("encoding", sa.String(8)),
+    sa.Column("delivery_status", sa.String(32)),
+    sa.Column("delivery_failure", sa.String(64)),
+    sa.Column("delivered_at", UtcDateTime),
     sa.Index("ix_outbound_messages_due", "status", "channel", "next_attempt_at"),
 )
 
@@ -278,4 +283,23 @@ payment_alerts = sa.Table(
     sa.Column("payment_id", sa.Integer),
     sa.Column("detail", sa.Text, nullable=False),
     sa.Index("ix_payment_alerts_transaction", "provider", "transaction_id"),
+)
+
+sms_opt_outs = sa.Table(
+    "sms_opt_outs", metadata,
+    sa.Column("msisdn", sa.String(16), primary_key=True),
+    sa.Column("opted_out_at", UtcDateTime, nullable=False),
+)
+
+delivery_reports = sa.Table(
+    "delivery_reports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("provider", sa.String(16), nullable=False),
+    sa.Column("provider_message_id", sa.String(100), nullable=False, index=True),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("phone", sa.String(32)),
+    sa.Column("network_code", sa.String(10)),
+    sa.Column("failure_reason", sa.String(64)),
+    sa.Column("retry_count", sa.Integer),
+    sa.Column("received_at", UtcDateTime, nullable=False),
 )

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from menus.gsm7 import is_gsm7, septets, to_gsm7
+from core.domain.gsm7 import is_gsm7, septets, to_gsm7
 
 
 @pytest.mark.parametrize(("text", "expected"), [

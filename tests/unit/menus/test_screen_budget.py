@@ -5,7 +5,7 @@ import pytest
 
 from menus import lint, texts
 from menus.dsl import Menu
-from menus.gsm7 import is_gsm7, septets
+from core.domain.gsm7 import is_gsm7, septets
 from menus.nav import RESERVED
 from menus.screens.catalog import build_registry
 

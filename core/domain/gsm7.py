@@ -30,7 +30,11 @@ def septets(text: str) -> int:
     return sum(2 if ch in EXTENSION else 1 for ch in text)
 
 
+def transliterate(text: str) -> str:
+    """Replace French accents and typography outside GSM-7 (é è à ù stay); other characters are kept."""
+    return "".join(_TRANSLITERATION.get(ch, ch) for ch in text)
+
+
 def to_gsm7(text: str) -> str:
-    """Transliterate French typography and accents outside GSM-7 (é è à ù stay); drop what remains."""
-    out = "".join(_TRANSLITERATION.get(ch, ch) for ch in text)
-    return "".join(ch if ch in BASIC or ch in EXTENSION else "?" for ch in out)
+    """Transliterate, then replace what is still outside GSM-7 with '?' (USSD screens must be GSM-7)."""
+    return "".join(ch if ch in BASIC or ch in EXTENSION else "?" for ch in transliterate(text))
