@@ -13,7 +13,7 @@ from core.adapters.sqlalchemy.migrate import upgrade
 from core.domain.errors import InvalidPhoneNumberError
 from core.domain.msisdn import Msisdn
 from core.services.demo import DEMO_ACCOUNTANT_PHONE, DEMO_ACCOUNTS, seed_demo
-from gateway import cli_outbox, cli_reconcile
+from gateway import cli_outbox, cli_reconcile, cli_remind
 from gateway.runtime import runtime
 from menus import lint
 from menus.screens.catalog import build_registry
@@ -100,3 +100,4 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
     cli_outbox.register(app)
     cli_reconcile.register(app)
+    cli_remind.register(app)

@@ -4,10 +4,11 @@ from __future__ import annotations
 import logging
 import traceback
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from core.domain.delivery import DeliveryOutcome, DeliveryResult, RetryPolicy
 from core.domain.outbox import MessageStatus, OutboundMessage
+from core.domain.quiet_hours import QUIET_PURPOSES, QuietHours
 from core.ports import Clock, Transport, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,8 @@ _DEFAULT_POLICY = RetryPolicy()
 
 
 def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: Clock, batch: int = 50,
-                lease_s: float = 120, policy: RetryPolicy = _DEFAULT_POLICY) -> WorkReport:
+                lease_s: float = 120, policy: RetryPolicy = _DEFAULT_POLICY,
+                quiet: QuietHours = QuietHours()) -> WorkReport:
     """One round: claim up to ``batch`` due messages of the transport's channel and deliver each once.
 
     The claim is committed before anything is sent, sending happens outside any database
@@ -62,6 +64,11 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
         if clock.now() >= send_before:
             _release(message, uow_factory=uow_factory, clock=clock)
             settled.append(MessageStatus.SENDING)  # back in the queue, unsent
+            continue
+        if message.purpose in QUIET_PURPOSES and quiet.contains(clock.local(clock.now())):
+            _release(message, uow_factory=uow_factory, clock=clock,
+                     at=quiet.next_allowed(clock.local(clock.now())).astimezone(timezone.utc))
+            settled.append(MessageStatus.SENDING)  # held until the morning
             continue
         result = _send(transport, message)
         settled.append(_settle(message, result, uow_factory=uow_factory, clock=clock, policy=policy))
@@ -121,11 +128,12 @@ def _settle(message: OutboundMessage, result: DeliveryResult, *, uow_factory: Un
     return status
 
 
-def _release(message: OutboundMessage, *, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
-    """Give an unsent message back to the queue (no attempt was made, so ``attempts`` is unchanged)."""
+def _release(message: OutboundMessage, *, uow_factory: UnitOfWorkFactory, clock: Clock,
+             at: datetime | None = None) -> None:
+    """Give an unsent message back to the queue, due at ``at`` (no attempt made: ``attempts`` unchanged)."""
     assert message.message_id is not None, "claimed messages come from the database"
     now = clock.now()
     with uow_factory() as uow:
         uow.outbox.settle(message.message_id, MessageStatus.QUEUED, attempts=message.attempts, at=now,
-                          next_attempt_at=now, error=message.last_error)
+                          next_attempt_at=at or now, error=message.last_error)
         uow.commit()
