@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from config import load_config
-from core.adapters.memory_sms import InMemorySmsSender
+from core.adapters.outbox_sms import OutboxSmsSender
 from core.adapters.sqlalchemy.database import make_engine
 from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from core.clock import SystemClock
@@ -46,7 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     rulebook = _rulebook(app.config.get("CNSS_RULES_FILE"))
     uow_factory = SqlAlchemyUnitOfWorkFactory(engine)
     hasher = app.config.get("PIN_HASHER") or PinHasher()
-    sms = app.config.get("SMS_SENDER") or InMemorySmsSender()  # the SMS issue wires the outbox here
+    sms = app.config.get("SMS_SENDER") or OutboxSmsSender(uow_factory, clock)  # every SMS is an outbox row
     policy = PinPolicy(int(app.config["PIN_MAX_ATTEMPTS"]), timedelta(minutes=float(app.config["PIN_LOCKOUT_MINUTES"])))
     backend = Backend(uow_factory, clock, rulebook, hasher, sms, policy)
     store, probes = _session_store(app.config)

@@ -8,10 +8,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from core.adapters.memory_sms import InMemorySmsSender
 from core.adapters.sqlalchemy.migrate import upgrade
 from core.domain.errors import InvalidPhoneNumberError
 from core.domain.msisdn import Msisdn
+from core.domain.outbox import OutboundMessage
 from core.services.demo import DEMO_ACCOUNTANT_PHONE, DEMO_ACCOUNTS, seed_demo
 from gateway import cli_outbox, cli_reconcile, cli_remind
 from gateway.runtime import runtime
@@ -70,19 +70,16 @@ def ussd_dial(phone: str, code: str) -> None:
         raise click.BadParameter(f"not a phone number ({exc.data['reason']})") from exc
     client = current_app.test_client()
     session_id, inputs = f"ATUid_{uuid.uuid4().hex}", list[str]()
-    sms = runtime().sms
-    seen = len(sms.sent) if isinstance(sms, InMemorySmsSender) else 0
+    seen = _last_outbox_id(msisdn)
     while True:
         body = urlencode({"sessionId": session_id, "phoneNumber": msisdn.e164, "networkCode": "99999",
                           "serviceCode": code, "text": "*".join(inputs)})
         raw = client.post("/gateway/at/ussd", data=body, content_type="application/x-www-form-urlencoded"
                           ).get_data(as_text=True)
         click.echo("\n+" + "-" * 30 + "\n" + raw[4:] + "\n+" + "-" * 30)
-        if isinstance(sms, InMemorySmsSender):
-            for message in sms.sent[seen:]:
-                if message.msisdn == msisdn:
-                    click.echo(f"[SMS to {msisdn.e164}] {message.text}")
-            seen = len(sms.sent)
+        for message in _outbox_after(msisdn, seen):
+            click.echo(f"[SMS queued for {msisdn.e164}] {message.body}")
+            seen = message.message_id or seen
         if raw.startswith("END "):
             return
         try:
@@ -92,6 +89,18 @@ def ussd_dial(phone: str, code: str) -> None:
         if typed.strip().lower() == "q":
             return
         inputs.append(typed.strip())
+
+
+def _outbox_after(msisdn: Msisdn, after_id: int) -> list[OutboundMessage]:
+    with runtime().uow_factory() as uow:
+        return uow.outbox.find(recipient=msisdn.e164, after_id=after_id, limit=20)
+
+
+def _last_outbox_id(msisdn: Msisdn) -> int:
+    last = 0
+    while batch := _outbox_after(msisdn, last):
+        last = batch[-1].message_id or last
+    return last
 
 
 def register(app: Flask) -> None:

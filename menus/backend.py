@@ -1,12 +1,14 @@
 """The core use cases as the screens call them: one object holding the core's dependencies."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from core.domain.accounts import LedgerEntry
 from core.domain.activity import ActivityEntry
 from core.domain.contributions import ContributionAssessment
 from core.domain.individual_accounts import IndividualAccount
 from core.domain.msisdn import Msisdn
+from core.domain.outbox import OutboundMessage
 from core.domain.parameters import RuleBook
 from core.domain.parties import HolderKind
 from core.domain.payment_references import PaymentReference
@@ -20,6 +22,8 @@ from core.services.accounts import AccountSummary, get_employer
 from core.services.credentials import CredentialStatus, PinCheck, PinPolicy
 from core.services.directory import PhoneHolders
 from core.services.payment_references import ReferenceView
+
+Notify = Callable[[PaymentReference], Sequence[OutboundMessage]]
 
 
 @dataclass
@@ -60,10 +64,11 @@ class Backend:
         return accounts.contributor_account_summary(employer_number, uow=self.uow_factory(), clock=self.clock,
                                                     rulebook=self.rulebook, statement=12)
 
-    def issue_reference(self, employer_number: str, period: ContributionPeriod | None) -> PaymentReference:
-        """A payment reference for one period or the whole overdue balance."""
+    def issue_reference(self, employer_number: str, period: ContributionPeriod | None,
+                        notify: Notify | None = None) -> PaymentReference:
+        """A payment reference for one period or the whole overdue balance (``notify``: its SMS, same transaction)."""
         return payment_references.issue_payment_reference(employer_number, period, uow=self.uow_factory(),
-                                                          clock=self.clock, rulebook=self.rulebook)
+                                                          clock=self.clock, rulebook=self.rulebook, notify=notify)
 
     def follow_reference(self, code: str) -> ReferenceView:
         """Status of a reference."""

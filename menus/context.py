@@ -25,7 +25,8 @@ class Scratch(Protocol):
     def get_value(self, name: str) -> str | None: ...
     def delete_value(self, name: str) -> None: ...
 
-LateSms = Callable[[Any], tuple[str, Mapping[str, Any]]]
+# What to text once a slow call completes (None: nothing more, e.g. it queued its own SMS).
+LateSms = Callable[[Any], tuple[str, Mapping[str, Any]] | None]
 
 
 class DeadlineExceeded(Exception):

@@ -91,8 +91,9 @@ class UssdService:
             if error is not None:
                 logger.error("late backend call failed msisdn=%s: %r", ctx.msisdn.masked, error)
                 return
-            key, values = late.late(future.result()) if late.late else ("sms.request_done", {})
-            ctx.sms(key, values, purpose="ussd_late_result", essential=True)
+            text = late.late(future.result()) if late.late else ("sms.request_done", {})
+            if text is not None:
+                ctx.sms(text[0], text[1], purpose="ussd_late_result", essential=True)
 
         late.future.add_done_callback(done)
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from core.domain.activity import ActivityEntry, ActivityKind
 from core.domain.errors import NothingToPayError, PaymentReferenceNotFoundError
+from core.domain.outbox import OutboundMessage
 from core.domain.parameters import RuleBook
 from core.domain.parties import HolderKind
 from core.domain.payment_references import (
@@ -26,11 +27,14 @@ _MAX_CODE_ATTEMPTS = 8
 def issue_payment_reference(
     employer_number: str, period: ContributionPeriod | None, *, uow: UnitOfWork, clock: Clock,
     rulebook: RuleBook, channel: str = "ussd", randbelow: Callable[[int], int] = secrets.randbelow,
+    notify: Callable[[PaymentReference], Sequence[OutboundMessage]] | None = None,
 ) -> PaymentReference:
     """A reference for one period's outstanding amount, or for the whole overdue balance (``period=None``).
 
     A still-valid pending reference for the same scope and amount is returned
-    again instead of issuing a second one.
+    again instead of issuing a second one. ``notify`` gives the messages (the SMS
+    with the reference) queued in the same transaction; their idempotency keys
+    keep a reused reference from being texted twice.
     """
     with uow:
         employer = get_employer(uow, employer_number)
@@ -46,6 +50,7 @@ def issue_payment_reference(
         for existing in uow.references.list_for_employer(employer_number, 20):
             if (existing.status_at(now) is ReferenceStatus.PENDING and existing.period == period
                     and existing.amount == amount):
+                _queue(uow, notify, existing)
                 uow.commit()
                 return existing
         reference = PaymentReference(
@@ -56,8 +61,15 @@ def issue_payment_reference(
         uow.references.add(reference)
         uow.activity.append(ActivityEntry(HolderKind.EMPLOYER, employer_number, ActivityKind.REFERENCE_ISSUED, now,
                                           {"reference": reference.code, "amount": str(amount)}))
+        _queue(uow, notify, reference)
         uow.commit()
         return reference
+
+
+def _queue(uow: UnitOfWork, notify: Callable[[PaymentReference], Sequence[OutboundMessage]] | None,
+           reference: PaymentReference) -> None:
+    for message in notify(reference) if notify else ():
+        uow.outbox.add(message)
 
 
 def _unused_code(uow: UnitOfWork, randbelow: Callable[[int], int]) -> str:

@@ -5,6 +5,7 @@ from typing import Any
 
 from core.domain.errors import NothingToPayError
 from core.domain.payment_references import PaymentReference, display_reference
+from core.domain.outbox import OutboundMessage, sms_message
 from core.domain.periods import ContributionPeriod
 from menus import format as fmt
 from menus.context import Ctx
@@ -61,17 +62,18 @@ def _issue(ctx: Ctx) -> Transition:
     scope = ctx.data.get("pay_scope")
     period = ContributionPeriod.parse(scope) if scope else None
 
-    def late(reference: PaymentReference) -> tuple[str, Values]:
-        return "sms.reference_issued", reference_values(ctx, reference)
+    def text_it(reference: PaymentReference) -> list[OutboundMessage]:
+        # Queued with the reference itself: even if the hop outlives its deadline, the SMS goes.
+        body = ctx.say("sms.reference_issued", reference_values(ctx, reference))
+        return [sms_message(ctx.msisdn.e164, body, "payment_reference", f"reference:{reference.code}:{ctx.msisdn}",
+                            ctx.backend.clock.now(), essential=True)]
 
     try:
-        reference = ctx.call(ctx.backend.issue_reference, ctx.holder_number, period, late=late)
+        reference = ctx.call(ctx.backend.issue_reference, ctx.holder_number, period, text_it,
+                             late=lambda _reference: None)
     except NothingToPayError:
         return End("pay.nothing_due")
-    values = reference_values(ctx, reference)
-    ctx.sms("sms.reference_issued", values, purpose="payment_reference", essential=True,
-            idempotency_key=f"reference:{reference.code}")
-    return End("pay.issued", values)
+    return End("pay.issued", reference_values(ctx, reference))
 
 
 SCREENS = (

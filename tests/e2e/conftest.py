@@ -13,7 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from core.adapters.memory_sms import InMemorySmsSender
+from core.domain.msisdn import Msisdn
+from core.domain.outbox import MessageChannel
 from core.adapters.sqlalchemy.migrate import upgrade
 from core.domain.pins import PinHasher
 from core.services.demo import seed_demo
@@ -36,6 +37,18 @@ ALERT_SENDERS = {"senders": [
 ACCOUNTANT_PHONE, STRANGER_PHONE = "+22870112233", "+22896000000"
 
 
+class QueuedSms:
+    """The SMS the gateway queued in its outbox, read back by recipient."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+
+    def to(self, msisdn: Msisdn) -> list[str]:
+        """Bodies queued for one phone, oldest first."""
+        with self.rt.uow_factory() as uow:
+            return [m.body for m in uow.outbox.find(recipient=msisdn.e164, channel=MessageChannel.SMS)]
+
+
 @dataclass
 class Gateway:
     """A running app, its client, clock, outgoing SMS and wiring."""
@@ -43,7 +56,7 @@ class Gateway:
     app: Flask
     client: FlaskClient
     clock: SettableClock
-    sms: InMemorySmsSender
+    sms: QueuedSms
     rt: Runtime
     redis: redis.Redis | None
 
@@ -61,7 +74,7 @@ class Gateway:
 def gateway(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Gateway]:
     """The gateway with the demo data, on both real stacks."""
     clock = SettableClock(datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc))
-    config: dict[str, object] = {"TESTING": True, "CLOCK": clock, "SMS_SENDER": InMemorySmsSender(),
+    config: dict[str, object] = {"TESTING": True, "CLOCK": clock,
                                  "BANK_API_SECRET": BANK_SECRET, "FINANCE_ALERT_PHONES": FINANCE_PHONE,
                                  "MOBILE_MONEY_SECRETS": "flooz:flooz-secret,mixx:mixx-secret",
                                  "PAYMENT_ALERT_SENDERS": ALERT_SENDERS,
@@ -82,5 +95,5 @@ def gateway(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Gateway]
     else:
         _truncate(rt.engine)
     seed_demo(uow_factory=rt.uow_factory, clock=clock, rulebook=rt.rulebook, hasher=rt.pin_hasher)
-    yield Gateway(app, app.test_client(), clock, rt.sms, rt, client_redis)  # type: ignore[arg-type]
+    yield Gateway(app, app.test_client(), clock, QueuedSms(rt), rt, client_redis)
     rt.engine.dispose()

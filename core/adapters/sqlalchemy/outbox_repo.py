@@ -55,9 +55,12 @@ class SqlAlchemyOutboxRepository:
         return _message(row) if row else None
 
     def find(self, *, purpose: str | None = None, channel: MessageChannel | None = None,
-             limit: int = 100) -> list[OutboundMessage]:
-        """Messages, oldest first, optionally of one purpose or channel."""
-        query = sa.select(t.outbound_messages).order_by(t.outbound_messages.c.id).limit(limit)
+             recipient: str | None = None, after_id: int = 0, limit: int = 100) -> list[OutboundMessage]:
+        """Messages, oldest first, optionally of one purpose, channel or recipient, after an id."""
+        query = sa.select(t.outbound_messages).where(t.outbound_messages.c.id > after_id).order_by(
+            t.outbound_messages.c.id).limit(limit)
+        if recipient:
+            query = query.where(t.outbound_messages.c.recipient == recipient)
         if purpose:
             query = query.where(t.outbound_messages.c.purpose == purpose)
         if channel:
