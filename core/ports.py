@@ -10,6 +10,7 @@ from core.domain.accounts import LedgerEntry
 from core.domain.activity import ActivityEntry
 from core.domain.contributions import ContributionAssessment
 from core.domain.delivery import DeliveryResult
+from core.domain.delivery_reports import DeliveryReport
 from core.domain.inbound import InboundSms, PaymentAlert
 from core.domain.individual_accounts import DeclaredPay, Employment
 from core.domain.msisdn import Msisdn
@@ -55,6 +56,7 @@ class EmployerRepository(Protocol):
     def add(self, employer: Employer) -> None: ...
     def get(self, employer_number: str) -> Employer | None: ...
     def list_by_phone(self, msisdn: Msisdn) -> list[Employer]: ...
+    def list_numbers(self) -> list[str]: ...
 
 
 class InsuredPersonRepository(Protocol):
@@ -139,7 +141,7 @@ class OutboxRepository(Protocol):
     def add(self, message: OutboundMessage) -> bool: ...
     def get(self, idempotency_key: str) -> OutboundMessage | None: ...
     def find(self, *, purpose: str | None = None, channel: MessageChannel | None = None,
-             limit: int = 100) -> list[OutboundMessage]: ...
+             recipient: str | None = None, after_id: int = 0, limit: int = 100) -> list[OutboundMessage]: ...
     def claim_due(self, channel: MessageChannel, now: datetime, lease_until: datetime,
                   limit: int) -> list[OutboundMessage]: ...
     def settle(self, message_id: int, status: MessageStatus, *, attempts: int, at: datetime,
@@ -203,6 +205,8 @@ class UnitOfWork(Protocol):
     rejections: RejectionRepository
     inbound: InboundRepository
     alerts: AlertRepository
+    opt_outs: OptOutRepository
+    delivery_reports: DeliveryReportRepository
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -223,3 +227,30 @@ class Transport(Protocol):
     channel: MessageChannel
 
     def send(self, message: OutboundMessage) -> DeliveryResult: ...
+
+
+class ReminderWording(Protocol):
+    """Words contribution reminders and overdue notices (the channels own the wording and the language).
+
+    ``deadline`` and ``expires`` are business days; ``amount`` is what the reference asks for.
+    """
+
+    def reminder_sms(self, *, company_name: str, period: ContributionPeriod, amount: int, deadline: date,
+                     reference: str, expires: date) -> str: ...
+    def overdue_notice_sms(self, *, company_name: str, period: ContributionPeriod, amount: int, surcharges: int,
+                           deadline: date, reference: str, expires: date) -> str: ...
+
+
+class OptOutRepository(Protocol):
+    """Phones (E.164) that opted out of non-essential SMS."""
+
+    def opt_out(self, msisdn: str, at: datetime) -> bool: ...
+    def opt_in(self, msisdn: str) -> bool: ...
+    def is_opted_out(self, msisdn: str) -> bool: ...
+
+
+class DeliveryReportRepository(Protocol):
+    """Delivery reports kept verbatim, applied to the outbound message they concern."""
+
+    def add(self, report: DeliveryReport) -> None: ...
+    def apply(self, provider_message_id: str, status: str, failure_reason: str | None, at: datetime) -> bool: ...

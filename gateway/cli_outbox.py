@@ -14,7 +14,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from core.ports import Transport
-from core.services.outbox_worker import WorkReport, drain
+from core.services.outbox_worker import LEASE_SAFETY_SHARE, WorkReport, drain
+from gateway.africastalking.sms_send import AfricasTalkingSmsTransport
 from gateway.email.smtp import SmtpTransport
 from gateway.runtime import runtime
 
@@ -27,7 +28,10 @@ def configured_transports(config: Mapping[str, Any] | None = None) -> list[Trans
     transports: list[Transport] = []
     if config.get("SMTP_URL"):
         transports.append(SmtpTransport(str(config["SMTP_URL"])))
-    # The SMS issue appends its Africa's Talking transport here (MessageChannel.SMS), e.g. when AT_API_KEY is set.
+    if config.get("AT_API_KEY"):
+        transports.append(AfricasTalkingSmsTransport(
+            str(config.get("AT_USERNAME") or "sandbox"), str(config["AT_API_KEY"]),
+            base_url=config.get("AT_API_BASE_URL") or None, sender_id=config.get("SMS_SENDER_ID") or None))
     return transports
 
 
@@ -64,13 +68,22 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
               help="Messages claimed per round and channel.")
 @click.option("--interval", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds between rounds in loop mode.")
+@click.option("--lease", default=120.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a claimed message stays reserved; a killed worker's messages return to the "
+                   "queue after it.")
 @with_appcontext
-def outbox_work(once: bool, batch: int, interval: float) -> None:
-    """Send the queued emails (and SMS) of the outbox: a loop, stopped cleanly by SIGTERM or Ctrl-C."""
+def outbox_work(once: bool, batch: int, interval: float, lease: float) -> None:
+    """Send the queued emails and SMS of the outbox: a loop, stopped cleanly by SIGTERM or Ctrl-C."""
     transports = configured_transports()
     if not transports:
-        click.echo("no outbox transport configured (set SMTP_URL): nothing to do")
+        click.echo("no outbox transport configured (set SMTP_URL or AT_API_KEY): nothing to do")
         return
+    for transport in transports:
+        worst = getattr(transport, "max_send_s", None)
+        if isinstance(worst, float) and lease * LEASE_SAFETY_SHARE < worst:
+            click.echo(f"warning: --lease {lease:g}: its last quarter is shorter than the {worst:g} s one "
+                       f"{transport.channel.value} send may take, so a slow send can outlive its lease and be "
+                       "sent twice", err=True)
     rt = runtime()
     stop = threading.Event()
     with _stop_on_signals(stop):
@@ -79,7 +92,8 @@ def outbox_work(once: bool, batch: int, interval: float) -> None:
                 if stop.is_set():
                     break
                 try:
-                    report = drain(transport, uow_factory=rt.uow_factory, clock=rt.clock, batch=batch)
+                    report = drain(transport, uow_factory=rt.uow_factory, clock=rt.clock, batch=batch,
+                                   lease_s=lease)
                 except Exception:
                     if once:
                         raise

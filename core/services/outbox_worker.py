@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from core.domain.delivery import DeliveryOutcome, DeliveryResult, RetryPolicy
-from core.domain.outbox import MessageStatus, OutboundMessage
+from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage
 from core.domain.quiet_hours import QUIET_PURPOSES, QuietHours
-from core.ports import Clock, Transport, UnitOfWorkFactory
+from core.ports import Clock, Transport, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -20,22 +20,27 @@ LEASE_SAFETY_SHARE = 0.25
 
 @dataclass(frozen=True, slots=True)
 class WorkReport:
-    """What one or more rounds did; ``released`` went back to the queue unsent because the lease ran short."""
+    """What one or more rounds did; ``released`` went back to the queue unsent because the lease ran short.
+
+    ``skipped`` were not sent because the recipient opted out of non-essential SMS.
+    """
 
     sent: int = 0
     retried: int = 0
     failed: int = 0
     uncertain: int = 0
     released: int = 0
+    skipped: int = 0
 
     @property
     def claimed(self) -> int:
         """Messages taken from the queue."""
-        return self.sent + self.retried + self.failed + self.uncertain + self.released
+        return self.sent + self.retried + self.failed + self.uncertain + self.released + self.skipped
 
     def __add__(self, other: WorkReport) -> WorkReport:
         return WorkReport(self.sent + other.sent, self.retried + other.retried, self.failed + other.failed,
-                          self.uncertain + other.uncertain, self.released + other.released)
+                          self.uncertain + other.uncertain, self.released + other.released,
+                          self.skipped + other.skipped)
 
 
 _DEFAULT_POLICY = RetryPolicy()
@@ -50,6 +55,7 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
     transaction, and each result is recorded in its own short unit of work. A worker killed
     mid-round loses nothing: its messages stay ``sending`` until the lease runs out, then are
     claimed again. ``lease_s`` must exceed the transport's worst-case time for one message.
+    A non-essential SMS to a phone that opted out is settled ``skipped`` instead of being sent.
     """
     if batch < 1 or lease_s <= 0:
         raise ValueError("batch must be >= 1 and lease_s > 0")
@@ -57,6 +63,7 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
     lease_until = now + timedelta(seconds=lease_s)
     with uow_factory() as uow:
         claimed = uow.outbox.claim_due(transport.channel, now, lease_until, batch)
+        opted_out = _opted_out(uow, claimed)
         uow.commit()
     send_before = lease_until - timedelta(seconds=lease_s * LEASE_SAFETY_SHARE)
     settled: list[MessageStatus] = []
@@ -64,6 +71,10 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
         if clock.now() >= send_before:
             _release(message, uow_factory=uow_factory, clock=clock)
             settled.append(MessageStatus.SENDING)  # back in the queue, unsent
+            continue
+        if message.message_id in opted_out:
+            _skip(message, uow_factory=uow_factory, clock=clock)
+            settled.append(MessageStatus.SKIPPED)
             continue
         if message.purpose in QUIET_PURPOSES and quiet.contains(clock.local(clock.now())):
             _release(message, uow_factory=uow_factory, clock=clock,
@@ -74,7 +85,7 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
         settled.append(_settle(message, result, uow_factory=uow_factory, clock=clock, policy=policy))
     return WorkReport(sent=settled.count(MessageStatus.SENT), retried=settled.count(MessageStatus.QUEUED),
                       failed=settled.count(MessageStatus.FAILED), uncertain=settled.count(MessageStatus.UNCERTAIN),
-                      released=settled.count(MessageStatus.SENDING))
+                      released=settled.count(MessageStatus.SENDING), skipped=settled.count(MessageStatus.SKIPPED))
 
 
 def drain(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: Clock, batch: int = 50,
@@ -87,6 +98,25 @@ def drain(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: Clock,
         if report.claimed == 0:
             return total
         total += report
+
+
+def _opted_out(uow: UnitOfWork, claimed: list[OutboundMessage]) -> set[int]:
+    """Ids of the claimed non-essential SMS whose recipient opted out (essential ones always go)."""
+    recipients = {m.recipient for m in claimed if m.channel is MessageChannel.SMS and not m.essential}
+    silent = {recipient for recipient in recipients if uow.opt_outs.is_opted_out(recipient)}
+    return {m.message_id for m in claimed
+            if m.message_id is not None and m.channel is MessageChannel.SMS and not m.essential
+            and m.recipient in silent}
+
+
+def _skip(message: OutboundMessage, *, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+    """Settle a message for an opted-out phone as ``skipped``: never sent, no attempt counted."""
+    assert message.message_id is not None, "claimed messages come from the database"
+    log.info("outbox message %s: recipient opted out, skipped (%s)", message.message_id, message.purpose)
+    with uow_factory() as uow:
+        uow.outbox.settle(message.message_id, MessageStatus.SKIPPED, attempts=message.attempts, at=clock.now(),
+                          error="recipient opted out")
+        uow.commit()
 
 
 def _send(transport: Transport, message: OutboundMessage) -> DeliveryResult:

@@ -1,4 +1,4 @@
-"""Flask routes of the Africa's Talking callbacks (USSD hops and events, incoming SMS): thin."""
+"""Flask routes of the Africa's Talking callbacks (USSD hops and events, incoming SMS, delivery reports): thin."""
 from __future__ import annotations
 
 import logging
@@ -6,14 +6,17 @@ import secrets
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from core.domain.delivery_reports import DeliveryState
 from core.domain.operations import UssdSessionReport
+from core.services.delivery_reports import record_delivery_report
 from core.services.payment_alerts import alert_sender_of, receive_payment_alert, store_inbound
-from gateway.africastalking.sms import parse_inbound_sms
+from gateway.africastalking.sms import parse_delivery_report, parse_inbound_sms
 from gateway.africastalking.ussd import PROVIDER, format_ussd_reply, parse_ussd_event, parse_ussd_request
 from gateway.base import MalformedRequestError
 from gateway.runtime import runtime
 from gateway.security import key_matches
 from menus.hop import Reply
+from menus.sms_keywords import answer_keyword
 from menus.texts import DEFAULT_LANGUAGE, render
 
 logger = logging.getLogger(__name__)
@@ -50,16 +53,40 @@ def ussd_hop() -> Response:
 
 @blueprint.post("/sms/inbound")
 def sms_inbound() -> tuple[str, int, dict[str, str]]:
-    """An incoming SMS: stored once (AT retries until it gets a 200), then handled."""
+    """An incoming SMS: stored once (AT retries until it gets a 200), then a payment alert or a keyword.
+
+    A keyword is answered again on a repeat only if its reply is not queued yet (the reply's
+    idempotency key makes that safe): a repeat after a failure mid-way still gets its answer.
+    """
     rt = runtime()
     message = parse_inbound_sms(request.form, rt.clock.now())
-    if not store_inbound(message, uow=rt.uow_factory()):
-        return "OK", 200, {"Content-Type": "text/plain; charset=utf-8"}
+    created = store_inbound(message, uow=rt.uow_factory())
     sender = alert_sender_of(message.sender, rt.alert_senders)
     if sender is not None:
-        alert = receive_payment_alert(message, sender, uow_factory=rt.uow_factory, clock=rt.clock,
-                                      rulebook=rt.rulebook, receipts=rt.receipts, finance_phones=rt.finance_phones)
-        logger.info("payment alert %s from %s: %s", message.provider_message_id, sender.provider, alert.status.value)
+        if created:
+            alert = receive_payment_alert(message, sender, uow_factory=rt.uow_factory, clock=rt.clock,
+                                          rulebook=rt.rulebook, receipts=rt.receipts,
+                                          finance_phones=rt.finance_phones)
+            logger.info("payment alert %s from %s: %s", message.provider_message_id, sender.provider,
+                        alert.status.value)
+        return "OK", 200, {"Content-Type": "text/plain; charset=utf-8"}
+    reply = answer_keyword(message, rt.ussd.backend)
+    if reply is not None:
+        logger.info("SMS %s: keyword %s answered (opt change: %s)", message.provider_message_id,
+                    reply.keyword.value, reply.opt.value)
+    return "OK", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@blueprint.post("/sms/delivery")
+def sms_delivery() -> tuple[str, int, dict[str, str]]:
+    """A delivery report: stored verbatim and applied to its message; 200 for any status, even unknown."""
+    rt = runtime()
+    report = parse_delivery_report(request.form, rt.clock.now())
+    matched = record_delivery_report(report, uow=rt.uow_factory())
+    if report.meaning.state is DeliveryState.UNKNOWN:
+        logger.warning("delivery report %s: unknown status %r kept as is", report.provider_message_id, report.status)
+    if not matched:
+        logger.info("delivery report %s matches no outbound message", report.provider_message_id)
     return "OK", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 

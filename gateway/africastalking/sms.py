@@ -1,10 +1,11 @@
-"""Africa's Talking SMS callbacks (incoming messages): pure parsing of the form into an ``InboundSms``."""
+"""Africa's Talking SMS callbacks: pure parsing of incoming messages and delivery reports."""
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
 from core.domain.alerts import normalise_sender
+from core.domain.delivery_reports import DeliveryReport
 from core.domain.inbound import InboundSms
 from gateway.base import MalformedRequestError
 
@@ -37,3 +38,27 @@ def _date(raw: str | None) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+# Delivery reports: column widths; a longer value is cut, never refused (a 4xx makes the provider retry for hours).
+DELIVERY_REQUIRED = ("id", "status")
+DELIVERY_WIDTHS = {"id": 100, "status": 32, "phoneNumber": 32, "networkCode": 10, "failureReason": 64}
+
+
+def parse_delivery_report(form: Mapping[str, str], received_at: datetime) -> DeliveryReport:
+    """Read a delivery-report form (``id, status, phoneNumber, networkCode, failureReason, retryCount``).
+
+    Only a missing ``id`` or ``status`` is malformed; any status, known or not, is kept verbatim.
+    """
+    values: dict[str, str | None] = {}
+    for name, width in DELIVERY_WIDTHS.items():
+        value = (form.get(name) or "").strip()
+        if not value and name in DELIVERY_REQUIRED:
+            raise MalformedRequestError(f"missing field: {name}")
+        values[name] = value[:width] or None
+    retries = (form.get("retryCount") or "").strip()
+    return DeliveryReport(
+        provider=PROVIDER, provider_message_id=values["id"] or "", status=values["status"] or "",
+        received_at=received_at, phone=values["phoneNumber"], network_code=values["networkCode"],
+        failure_reason=values["failureReason"],
+        retry_count=int(retries) if retries.isascii() and retries.isdigit() and len(retries) <= 6 else None)

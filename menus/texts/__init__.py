@@ -15,6 +15,7 @@ DEFAULT_LANGUAGE: Final = "fr"
 PLACEHOLDERS: Final[dict[str, tuple[int, str]]] = {
     "company": (24, "ETS GENERAUX DU COMMERCE"),
     "name": (24, "AKOSSIWA MAWUENA AKPEDJE"),
+    "holder": (40, "ETABLISSEMENTS GENERAUX DU COMMERCE SARL"),  # an account name in an SMS (no screen limit)
     "number": (13, "1234567890123"),
     "amount": (16, "999 999 999 FCFA"),
     "balance": (17, "-999 999 999 FCFA"),

@@ -163,3 +163,29 @@ TEXTS["sms.payment_receipt"] = ("CNSS receipt {receipt}: {amount} paid, ref {ref
                                 "New balance: {balance}. Thank you.")
 TEXTS["sms.finance_alert"] = "CNSS ALERT payment refused ({reason}): ref {reference}, {amount}, {provider} {transaction}."
 TEXTS["status.being_confirmed"] = "confirming"
+TEXTS["sms.reminder"] = ("CNSS {company}: reminder, contributions {period} of {amount} to pay by {date}. "
+                         "Ref. {reference} valid until {expires}.")
+TEXTS["sms.overdue_notice"] = ("CNSS {company}: {period} overdue, late surcharge {surcharges} applied. "
+                               "To pay {amount}, ref. {reference} valid until {expires}.")
+# SMS keyword replies (menus/sms_keywords.py).
+TEXTS["sms.kw_help"] = ("CNSS by SMS: BALANCE, REF + reference, REQUESTS, PENSION + age (e.g. PENSION 60). "
+                        "STOP: no more info SMS, START: resume them. Help: {hotline}")
+TEXTS["sms.kw_register"] = ("CNSS: this number is linked to no account. Employer: register with CNSS within 8 days. "
+                            "Employee: registered by the employer. Info: {hotline} (free)")
+TEXTS["sms.kw_employer_balance"] = "CNSS {holder} {number}\nBalance {balance}, overdue {overdue}, surcharges {surcharges}."
+TEXTS["sms.kw_insured_balance"] = "CNSS {holder} {number}\n{months} months of insurance. Last declared pay ({period}): {pay}."
+TEXTS["sms.kw_insured_no_pay"] = "CNSS {holder} {number}\n{months} months of insurance. No pay declared."
+TEXTS["sms.kw_ref_status"] = "CNSS {holder}\nRef {reference} ({scope}): {amount}, {status}, valid until {expires}."
+TEXTS["sms.kw_ref_usage"] = "CNSS: send REF followed by the 12 digits of your payment reference."
+TEXTS["sms.kw_ref_invalid"] = "CNSS: invalid reference, check the 12 digits."
+TEXTS["sms.kw_ref_unknown"] = "CNSS: reference unknown for the accounts of this number."
+TEXTS["sms.kw_employer_only"] = "CNSS: REF is for employers. This number is linked to no employer account."
+TEXTS["sms.kw_requests_head"] = "CNSS {holder} {number}, requests:"
+TEXTS["sms.kw_request_line"] = "{kind} {tracking} of {date}: {status}"
+TEXTS["sms.kw_requests_none"] = "CNSS {holder} {number}: no request."
+TEXTS["sms.kw_pension_head"] = "CNSS {holder}, indicative estimate:"
+TEXTS["sms.kw_pension_usage"] = "CNSS: send PENSION followed by the retirement age ({min} to {max}), e.g. PENSION 60."
+TEXTS["sms.kw_insured_only"] = "CNSS: PENSION is for insured persons. This number is linked to no insured account."
+TEXTS["sms.kw_stop"] = ("CNSS: you will no longer get our information SMS. Payment receipts and codes still come. "
+                        "START to resume them.")
+TEXTS["sms.kw_start"] = "CNSS: you get our information SMS again. STOP to no longer receive them."

@@ -163,3 +163,29 @@ TEXTS["sms.payment_receipt"] = ("CNSS recu {receipt}: {amount} payés, réf {ref
                                 "Nouveau solde: {balance}. Merci.")
 TEXTS["sms.finance_alert"] = "CNSS ALERTE paiement refusé ({reason}): réf {reference}, {amount}, {provider} {transaction}."
 TEXTS["status.being_confirmed"] = "à confirmer"
+TEXTS["sms.reminder"] = ("CNSS {company}: rappel, cotisations {period} de {amount} à payer au plus tard le {date}. "
+                         "Réf. {reference} valable au {expires}.")
+TEXTS["sms.overdue_notice"] = ("CNSS {company}: {period} en retard, majoration {surcharges} appliquée. "
+                               "A payer {amount}, réf. {reference} valable au {expires}.")
+# SMS keyword replies (menus/sms_keywords.py).
+TEXTS["sms.kw_help"] = ("CNSS par SMS: SOLDE, REF + référence, DEMANDES, PENSION + age (ex. PENSION 60). "
+                        "STOP: plus de SMS d'info, START: les reprendre. Aide: {hotline}")
+TEXTS["sms.kw_register"] = ("CNSS: ce numéro n'est lié à aucun compte. Employeur: immatriculation à la CNSS sous 8 jours. "
+                            "Salarié: immatriculé par l'employeur. Infos: {hotline} (gratuit)")
+TEXTS["sms.kw_employer_balance"] = "CNSS {holder} {number}\nSolde {balance}, impayé {overdue}, majorations {surcharges}."
+TEXTS["sms.kw_insured_balance"] = "CNSS {holder} {number}\n{months} mois d'assurance. Dernier salaire déclaré ({period}): {pay}."
+TEXTS["sms.kw_insured_no_pay"] = "CNSS {holder} {number}\n{months} mois d'assurance. Aucun salaire déclaré."
+TEXTS["sms.kw_ref_status"] = "CNSS {holder}\nRéf {reference} ({scope}): {amount}, {status}, valable au {expires}."
+TEXTS["sms.kw_ref_usage"] = "CNSS: envoyez REF suivi des 12 chiffres de votre référence de paiement."
+TEXTS["sms.kw_ref_invalid"] = "CNSS: référence invalide, vérifiez les 12 chiffres."
+TEXTS["sms.kw_ref_unknown"] = "CNSS: référence inconnue pour les comptes de ce numéro."
+TEXTS["sms.kw_employer_only"] = "CNSS: REF est réservé aux employeurs. Ce numéro n'est lié à aucun compte employeur."
+TEXTS["sms.kw_requests_head"] = "CNSS {holder} {number}, demandes:"
+TEXTS["sms.kw_request_line"] = "{kind} {tracking} du {date}: {status}"
+TEXTS["sms.kw_requests_none"] = "CNSS {holder} {number}: aucune demande."
+TEXTS["sms.kw_pension_head"] = "CNSS {holder}, estimation indicative:"
+TEXTS["sms.kw_pension_usage"] = "CNSS: envoyez PENSION suivi de l'age de départ ({min} à {max}), ex. PENSION 60."
+TEXTS["sms.kw_insured_only"] = "CNSS: PENSION est réservé aux assurés. Ce numéro n'est lié à aucun compte d'assuré."
+TEXTS["sms.kw_stop"] = ("CNSS: vous ne recevrez plus nos SMS d'information. Recus de paiement et codes restent envoyés. "
+                        "START pour les reprendre.")
+TEXTS["sms.kw_start"] = "CNSS: vous recevez à nouveau nos SMS d'information. STOP pour ne plus les recevoir."

@@ -75,6 +75,12 @@ class SqlAlchemyEmployerRepository:
         """Employers that registered this phone (an accountant may serve several)."""
         return [e for number in self._phones.holders(msisdn) if (e := self.get(number)) is not None]
 
+    def list_numbers(self) -> list[str]:
+        """Every employer number, in order."""
+        rows = self._connection.execute(
+            sa.select(t.employers.c.employer_number).order_by(t.employers.c.employer_number))
+        return [row.employer_number for row in rows]
+
 
 class SqlAlchemyInsuredPersonRepository:
     """Insured persons with their declared pay and employments."""

@@ -13,6 +13,7 @@ from core.adapters.sqlalchemy.inbound_repo import SqlAlchemyAlertRepository, Sql
 from core.adapters.sqlalchemy.outbox_repo import SqlAlchemyOutboxRepository, SqlAlchemyRejectionRepository
 from core.adapters.sqlalchemy.parties_repo import SqlAlchemyEmployerRepository, SqlAlchemyInsuredPersonRepository
 from core.adapters.sqlalchemy.payments_repo import SqlAlchemyPaymentReferenceRepository, SqlAlchemyPaymentRepository
+from core.adapters.sqlalchemy.sms_repo import SqlAlchemyDeliveryReportRepository, SqlAlchemyOptOutRepository
 from core.adapters.sqlalchemy.requests_repo import (
     SqlAlchemyActivityRepository,
     SqlAlchemyCredentialRepository,
@@ -38,6 +39,8 @@ class SqlAlchemyUnitOfWork:
     rejections: ports.RejectionRepository
     inbound: ports.InboundRepository
     alerts: ports.AlertRepository
+    opt_outs: ports.OptOutRepository
+    delivery_reports: ports.DeliveryReportRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -62,6 +65,8 @@ class SqlAlchemyUnitOfWork:
         self.rejections = SqlAlchemyRejectionRepository(connection)
         self.inbound = SqlAlchemyInboundRepository(connection)
         self.alerts = SqlAlchemyAlertRepository(connection)
+        self.opt_outs = SqlAlchemyOptOutRepository(connection)
+        self.delivery_reports = SqlAlchemyDeliveryReportRepository(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,0 +1,87 @@
+"""SMS opt-outs and delivery reports (applied to the outbox row they concern)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+from sqlalchemy.dialects import postgresql, sqlite
+
+from core.adapters.sqlalchemy import tables as t
+from core.domain.delivery_reports import DeliveryReport, DeliveryState, meaning_of, settled_status, supersedes
+from core.domain.outbox import MessageStatus
+
+# Column widths of the tables (a longer provider value is cut, never refused: refusing makes the provider retry).
+_STATUS_WIDTH, _FAILURE_WIDTH = 32, 64
+
+
+def _cut(value: str | None, width: int) -> str | None:
+    return value[:width] if value is not None else None
+
+
+class SqlAlchemyOptOutRepository:
+    """Phones (E.164) that asked for no more non-essential SMS."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def opt_out(self, msisdn: str, at: datetime) -> bool:
+        """Record the opt-out; False (the first date kept) when the phone had already opted out."""
+        insert = postgresql.insert if self._connection.dialect.name == "postgresql" else sqlite.insert
+        statement = insert(t.sms_opt_outs).values(msisdn=msisdn, opted_out_at=at).on_conflict_do_nothing(
+            index_elements=["msisdn"])
+        return bool(self._connection.execute(statement).rowcount)
+
+    def opt_in(self, msisdn: str) -> bool:
+        """Lift the opt-out; False when there was none."""
+        return bool(self._connection.execute(sa.delete(t.sms_opt_outs).where(
+            t.sms_opt_outs.c.msisdn == msisdn)).rowcount)
+
+    def is_opted_out(self, msisdn: str) -> bool:
+        """True when the phone asked for no more non-essential SMS."""
+        return self._connection.execute(sa.select(t.sms_opt_outs.c.msisdn).where(
+            t.sms_opt_outs.c.msisdn == msisdn)).first() is not None
+
+
+class SqlAlchemyDeliveryReportRepository:
+    """Delivery reports kept as received, and their effect on the outbox."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, report: DeliveryReport) -> None:
+        """Store one report verbatim (cut to the column widths)."""
+        self._connection.execute(sa.insert(t.delivery_reports).values(
+            provider=report.provider, provider_message_id=report.provider_message_id,
+            status=_cut(report.status, _STATUS_WIDTH), phone=report.phone, network_code=report.network_code,
+            failure_reason=_cut(report.failure_reason, _FAILURE_WIDTH), retry_count=report.retry_count,
+            received_at=report.received_at))
+
+    def apply(self, provider_message_id: str, status: str, failure_reason: str | None, at: datetime) -> bool:
+        """Bring the outbound message(s) with this provider id up to date; False when none matches.
+
+        The row is locked (PostgreSQL) so that a worker cannot claim it while its report settles it.
+        """
+        c = t.outbound_messages.c
+        query = sa.select(c.id, c.status, c.delivery_status).where(c.provider_message_id == provider_message_id)
+        if self._connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        rows = list(self._connection.execute(query))
+        new = meaning_of(status)
+        for row in rows:
+            if not supersedes(meaning_of(row.delivery_status), new):
+                continue
+            current = MessageStatus(row.status)
+            settled = settled_status(current, new)
+            values: dict[str, object] = {"delivery_status": _cut(status, _STATUS_WIDTH),
+                                         "delivery_failure": _cut(failure_reason, _FAILURE_WIDTH)}
+            if new.state is DeliveryState.DELIVERED:
+                values["delivered_at"] = at
+            if settled is not current:
+                values["status"] = settled.value
+                values["lease_until"] = None
+                values["next_attempt_at"] = None
+                if settled in (MessageStatus.SENT, MessageStatus.DELIVERED):
+                    values["sent_at"] = sa.func.coalesce(c.sent_at, at)
+            self._connection.execute(sa.update(t.outbound_messages).where(c.id == row.id).values(**values))
+        return bool(rows)

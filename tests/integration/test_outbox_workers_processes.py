@@ -1,0 +1,180 @@
+"""Real ``outbox-work`` processes on PostgreSQL against the fake AT server: SIGKILL mid-batch, and two workers.
+
+What the SIGKILL tests prove, precisely. The worker sends a batch one message at a time and commits
+each result before the next request, so at any instant a worker has at most ONE message in flight
+(request written, result not yet committed). Killing it leaves: every earlier message settled SENT,
+that one in-flight message and the rest of the batch ``sending`` under a lease, the others queued.
+After the lease the rest of the batch is claimed again and sent once. The in-flight message is
+claimed again too, and nothing in the database can tell whether AT took it: that gap is at-least-once.
+
+* ``test_a_worker_killed_while_at_holds_its_request_...``: the fake holds one request unanswered and the
+  worker is killed while blocked on it, so the provider never took that message (deterministic). Proved:
+  every message is taken by the fake EXACTLY once; the only message that reached the fake twice is the
+  held one, whose first request got no answer.
+* ``test_a_worker_killed_at_an_arbitrary_instant_...``: a kill anywhere in a 20 ms-per-message stream.
+  Proved: nothing is lost, and at most the single message in flight at the kill was taken twice (it is
+  reported); every other message was taken exactly once.
+"""
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from config import SETTINGS
+from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage, sms_message
+from tests.support.fake_at import FakeAfricasTalking, ReceivedSms, Reply
+
+pytestmark = pytest.mark.postgres
+
+ROOT = Path(__file__).resolve().parents[2]
+LEASE_S = 6.0
+BATCH = 50
+
+
+def _env(postgres_url: str, fake: FakeAfricasTalking) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS}  # nothing of the outer shell's gateway setup
+    env.update(DATABASE_URL=postgres_url, AT_API_KEY=fake.api_key, AT_USERNAME="sandbox", AT_API_BASE_URL=fake.url,
+               SMS_SENDER_ID="CNSS", PYTHONUNBUFFERED="1")
+    return env
+
+
+def _worker(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "outbox-work", *args], cwd=ROOT,
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _queue(engine: Engine, count: int) -> list[OutboundMessage]:
+    now = datetime.now(timezone.utc) - timedelta(seconds=1)
+    messages = [sms_message(f"+2289{n:07d}", f"CNSS: recu de paiement R-{n:05d}, merci", "payment_receipt",
+                            f"receipt:R-{n:05d}:sms", now, essential=True) for n in range(count)]
+    with SqlAlchemyUnitOfWorkFactory(engine)() as uow:
+        for message in messages:
+            uow.outbox.add(message)
+        uow.commit()
+    return messages
+
+
+def _rows(engine: Engine) -> list[OutboundMessage]:
+    with SqlAlchemyUnitOfWorkFactory(engine)() as uow:
+        return uow.outbox.find(channel=MessageChannel.SMS, limit=10_000)
+
+
+def _sent(output: str) -> int:
+    return sum(int(n) for n in re.findall(r"^sms: sent (\d+)", output, re.MULTILINE))
+
+
+def _kill(worker: subprocess.Popen[bytes]) -> None:
+    worker.send_signal(signal.SIGKILL)
+    assert worker.wait(timeout=10) == -signal.SIGKILL
+
+
+def _finish_after_the_lease(env: dict[str, str], tmp_path: Path, killed_at: float) -> str:
+    """Wait until the killed worker's lease has run out, then drain with a fresh ``--once`` process."""
+    time.sleep(max(0.0, killed_at + LEASE_S + 0.5 - time.monotonic()))
+    log = tmp_path / "once.log"
+    worker = _worker(env, log, "--once", "--batch", str(BATCH), "--lease", str(LEASE_S))
+    assert worker.wait(timeout=120) == 0, log.read_text()
+    return log.read_text()
+
+
+def test_a_worker_killed_while_at_holds_its_request_loses_nothing_and_duplicates_nothing_accepted(
+        postgres_engine: Engine, postgres_url: str, tmp_path: Path) -> None:
+    messages = _queue(postgres_engine, 300)
+    held_at = 120  # the 120th request, in the third batch of 50
+    with FakeAfricasTalking() as fake:
+        fake.default = Reply.accept(delay_s=0.02)
+        fake.reply_at(held_at, Reply.hold())
+        env = _env(postgres_url, fake)
+        log = tmp_path / "loop.log"
+        worker = _worker(env, log, "--interval", "0.2", "--batch", str(BATCH), "--lease", str(LEASE_S))
+        try:
+            assert fake.held.wait(timeout=60), log.read_text()
+        finally:
+            _kill(worker)  # SIGKILL while the worker waits for the answer to request 120
+        killed_at = time.monotonic()
+        fake.release()  # the fake hangs up on the held request: it never took that message
+        [held] = fake.records("unanswered")
+
+        by_status = Counter(m.status for m in _rows(postgres_engine))
+        assert by_status == {MessageStatus.SENT: held_at - 1, MessageStatus.SENDING: 3 * BATCH - (held_at - 1),
+                             MessageStatus.QUEUED: 300 - 3 * BATCH}
+        assert len(fake.accepted()) == held_at - 1
+
+        fake.default = Reply.accept()
+        output = _finish_after_the_lease(env, tmp_path, killed_at)
+
+        assert _sent(output) == 300 - (held_at - 1), output
+        assert fake.accepted() == {(m.recipient, m.body): 1 for m in messages}  # taken exactly once, every one
+        twice = {key: n for key, n in fake.arrivals().items() if n != 1}
+        assert twice == {(held.to, held.message): 2}  # the unanswered request, and only it, was made again
+        assert fake.records("unanswered") == [held]
+    rows = _rows(postgres_engine)
+    assert {m.status for m in rows} == {MessageStatus.SENT} and len(rows) == 300
+    ids = [m.provider_message_id or "" for m in rows]
+    assert len(set(ids)) == 300 and all(i.startswith("ATXid_") for i in ids)
+    [held_row] = [m for m in rows if m.body == held.message]
+    assert held_row.attempts == 1  # the killed attempt was never recorded: the worker could not know about it
+
+
+def test_a_worker_killed_at_an_arbitrary_instant_loses_nothing_and_resends_at_most_its_in_flight_message(
+        postgres_engine: Engine, postgres_url: str, tmp_path: Path) -> None:
+    messages = _queue(postgres_engine, 300)
+    with FakeAfricasTalking() as fake:
+        fake.default = Reply.accept(delay_s=0.02)  # AT takes each message on arrival and answers 20 ms later
+        env = _env(postgres_url, fake)
+        log = tmp_path / "loop.log"
+        worker = _worker(env, log, "--interval", "0.2", "--batch", str(BATCH), "--lease", str(LEASE_S))
+        try:
+            assert fake.wait_for(110, timeout_s=60), log.read_text()
+            time.sleep(random.uniform(0, 0.03))  # anywhere in a message's round trip: answer, settle, next request
+        finally:
+            _kill(worker)
+        killed_at = time.monotonic()
+        time.sleep(0.3)  # a request the worker wrote just before dying still reaches the fake: count it in
+        before_kill: list[ReceivedSms] = fake.records()
+        taken_before = len(before_kill)
+        assert 110 <= taken_before < 300
+        in_flight = max(before_kill, key=lambda r: r.seq)  # the last request of the killed worker
+
+        output = _finish_after_the_lease(env, tmp_path, killed_at)
+
+        accepted = fake.accepted()
+        assert set(accepted) == {(m.recipient, m.body) for m in messages}  # nothing lost
+        twice = {key: n for key, n in accepted.items() if n > 1}
+        assert set(twice) <= {(in_flight.to, in_flight.message)} and set(twice.values()) <= {2}
+        assert _sent(output) == 300 - taken_before + len(twice), output
+        print(f"\nkilled after {taken_before} requests; in flight at the kill and sent again: {len(twice)}")
+    assert {m.status for m in _rows(postgres_engine)} == {MessageStatus.SENT}
+
+
+def test_two_worker_processes_drain_2000_messages_and_send_each_exactly_once(
+        postgres_engine: Engine, postgres_url: str, tmp_path: Path) -> None:
+    messages = _queue(postgres_engine, 2000)
+    with FakeAfricasTalking() as fake:
+        env = _env(postgres_url, fake)
+        logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
+        workers = [_worker(env, log, "--once", "--batch", str(BATCH)) for log in logs]
+        for worker, log in zip(workers, logs):
+            assert worker.wait(timeout=300) == 0, log.read_text()
+        sent = [_sent(log.read_text()) for log in logs]
+
+        assert sum(sent) == 2000 and min(sent) > 0, sent  # both really worked
+        assert fake.accepted() == {(m.recipient, m.body): 1 for m in messages}
+        assert sum(fake.arrivals().values()) == 2000
+        assert max(fake.accepted_texts().values()) == 1
+    rows = _rows(postgres_engine)
+    assert {(m.status, m.attempts) for m in rows} == {(MessageStatus.SENT, 1)} and len(rows) == 2000
+    assert len({m.provider_message_id for m in rows}) == 2000
