@@ -82,8 +82,8 @@ def outbox_work(once: bool, batch: int, interval: float, lease: float) -> None:
         worst = getattr(transport, "max_send_s", None)
         if isinstance(worst, float) and lease * LEASE_SAFETY_SHARE < worst:
             click.echo(f"warning: --lease {lease:g}: its last quarter is shorter than the {worst:g} s one "
-                       f"{transport.channel.value} send may take, so a slow send can outlive its lease and be "
-                       "sent twice", err=True)
+                       f"{transport.channel.value} send may take, so a slow send can outlive its lease and another "
+                       "worker will mark it uncertain", err=True)
     rt = runtime()
     stop = threading.Event()
     with _stop_on_signals(stop):

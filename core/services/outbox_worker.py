@@ -81,6 +81,9 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
                      at=quiet.next_allowed(clock.local(clock.now())).astimezone(timezone.utc))
             settled.append(MessageStatus.SENDING)  # held until the morning
             continue
+        with uow_factory() as uow:  # from here on, a worker that dies leaves the message uncertain
+            uow.outbox.start_attempt(message.message_id, clock.now())  # type: ignore[arg-type]
+            uow.commit()
         result = _send(transport, message)
         settled.append(_settle(message, result, uow_factory=uow_factory, clock=clock, policy=policy))
     return WorkReport(sent=settled.count(MessageStatus.SENT), retried=settled.count(MessageStatus.QUEUED),

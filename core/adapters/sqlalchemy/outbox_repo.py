@@ -71,10 +71,17 @@ class SqlAlchemyOutboxRepository:
                   limit: int) -> list[OutboundMessage]:
         """Take up to ``limit`` due messages for one worker (``SKIP LOCKED`` on PostgreSQL).
 
-        Queued messages whose time has come, and sending ones whose lease ran out (a
-        worker died holding them), are marked ``sending`` with a new lease.
+        Queued messages whose time has come, and sending ones whose lease ran out before
+        their send began (a worker died holding them), are marked ``sending`` with a new
+        lease. One whose send had begun when its worker died may have reached the provider:
+        it becomes ``uncertain`` (settled by its delivery report), never re-sent blindly.
         """
         c = t.outbound_messages.c
+        self._connection.execute(sa.update(t.outbound_messages).where(
+            c.channel == channel.value, c.status == MessageStatus.SENDING.value, c.lease_until < now,
+            c.attempt_started_at.is_not(None)).values(
+            status=MessageStatus.UNCERTAIN.value, lease_until=None, attempts=c.attempts + 1,
+            last_error="worker stopped during the send"))
         due = sa.or_(
             sa.and_(c.status == MessageStatus.QUEUED.value, c.next_attempt_at <= now),
             sa.and_(c.status == MessageStatus.SENDING.value, c.lease_until < now),
@@ -95,13 +102,20 @@ class SqlAlchemyOutboxRepository:
                provider_message_id: str | None = None) -> None:
         """Record what happened to a claimed message."""
         values: dict[str, object] = {"status": status.value, "attempts": attempts, "lease_until": None,
-                                     "last_error": error, "next_attempt_at": next_attempt_at}
+                                     "last_error": error, "next_attempt_at": next_attempt_at,
+                                     "attempt_started_at": None}
         if status in (MessageStatus.SENT, MessageStatus.DELIVERED):
             values["sent_at"] = at
         if provider_message_id is not None:
             values["provider_message_id"] = provider_message_id
         self._connection.execute(sa.update(t.outbound_messages).where(
             t.outbound_messages.c.id == message_id).values(**values))
+
+
+    def start_attempt(self, message_id: int, at: datetime) -> None:
+        """Note that a send is about to begin (so a worker dying mid-send leaves an uncertain message)."""
+        self._connection.execute(sa.update(t.outbound_messages).where(
+            t.outbound_messages.c.id == message_id).values(attempt_started_at=at))
 
 
 class SqlAlchemyRejectionRepository:

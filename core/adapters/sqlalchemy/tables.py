@@ -237,6 +237,7 @@ outbound_messages = sa.Table(
     sa.Column("delivery_status", sa.String(32)),
     sa.Column("delivery_failure", sa.String(64)),
     sa.Column("delivered_at", UtcDateTime),
+    sa.Column("attempt_started_at", UtcDateTime),
     sa.Index("ix_outbound_messages_due", "status", "channel", "next_attempt_at"),
 )
 
