@@ -5,8 +5,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import redis
 from argon2 import PasswordHasher
 from flask import Flask
@@ -63,6 +65,16 @@ class Gateway:
     def phone(self, msisdn: str = EMPLOYER_PHONE) -> UssdPhone:
         """A new phone on this gateway."""
         return UssdPhone(self.client, msisdn)
+
+    def rows(self, table: sa.Table, *where: Any) -> list[Any]:
+        """Rows of a table matching ``where``, in id order."""
+        with self.rt.engine.connect() as connection:
+            return list(connection.execute(sa.select(table).where(*where).order_by(*table.primary_key.columns)))
+
+    def count(self, table: sa.Table, *where: Any) -> int:
+        """How many rows of a table match ``where``."""
+        with self.rt.engine.connect() as connection:
+            return int(connection.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one())
 
     def bank(self, **kwargs: str) -> SignedClient:
         """The bank's signed client."""

@@ -33,8 +33,7 @@ def _notice(reference: str, amount: int = 93_437, transaction_id: str = "IBB-000
 
 
 def _rows(gateway: Gateway, table: sa.Table, *where: Any) -> list[Any]:
-    with gateway.rt.engine.connect() as connection:
-        return list(connection.execute(sa.select(table).where(*where)))
+    return gateway.rows(table, *where)
 
 
 def _balance(gateway: Gateway) -> str:

@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-import sqlalchemy as sa
 
 from core.adapters.sqlalchemy import tables as t
 from core.domain.delivery import DeliveryOutcome, DeliveryResult
@@ -50,14 +49,12 @@ def _report(gateway: Gateway, **form: str) -> int:
 
 
 def _message(gateway: Gateway, key: str) -> Any:
-    with gateway.rt.engine.connect() as connection:
-        return connection.execute(sa.select(t.outbound_messages).where(
-            t.outbound_messages.c.idempotency_key == key)).one()
+    (row,) = gateway.rows(t.outbound_messages, t.outbound_messages.c.idempotency_key == key)
+    return row
 
 
 def _stored(gateway: Gateway) -> list[Any]:
-    with gateway.rt.engine.connect() as connection:
-        return list(connection.execute(sa.select(t.delivery_reports).order_by(t.delivery_reports.c.id)))
+    return gateway.rows(t.delivery_reports)
 
 
 @pytest.mark.parametrize(("status", "state", "final"), [

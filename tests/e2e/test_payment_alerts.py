@@ -28,13 +28,11 @@ def _reference(gateway: Gateway) -> str:
 
 
 def _alerts(gateway: Gateway) -> list[Any]:
-    with gateway.rt.engine.connect() as connection:
-        return list(connection.execute(sa.select(t.payment_alerts).order_by(t.payment_alerts.c.id)))
+    return gateway.rows(t.payment_alerts)
 
 
 def _count(gateway: Gateway, table: sa.Table) -> int:
-    with gateway.rt.engine.connect() as connection:
-        return connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+    return gateway.count(table)
 
 
 def _status_seen_by_ussd(gateway: Gateway, reference: str) -> str:

@@ -15,8 +15,7 @@ from tests.support.phone import UssdPhone
 
 
 def _count(gateway: Gateway, table: sa.Table) -> int:
-    with gateway.rt.engine.connect() as connection:
-        return connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+    return gateway.count(table)
 
 
 def test_three_wrong_pins_lock_access_for_thirty_minutes(gateway: Gateway) -> None:

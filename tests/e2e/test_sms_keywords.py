@@ -71,15 +71,12 @@ def texter(gateway: Gateway) -> Texter:
 
 
 def _row(gateway: Gateway, key: str) -> Any:
-    with gateway.rt.engine.connect() as connection:
-        return connection.execute(sa.select(t.outbound_messages).where(
-            t.outbound_messages.c.idempotency_key == key)).first()
+    rows = gateway.rows(t.outbound_messages, t.outbound_messages.c.idempotency_key == key)
+    return rows[0] if rows else None
 
 
 def _replies(gateway: Gateway) -> list[Any]:
-    with gateway.rt.engine.connect() as connection:
-        return list(connection.execute(sa.select(t.outbound_messages).where(
-            t.outbound_messages.c.purpose == "keyword_reply").order_by(t.outbound_messages.c.id)))
+    return gateway.rows(t.outbound_messages, t.outbound_messages.c.purpose == "keyword_reply")
 
 
 def _opted_out(gateway: Gateway) -> list[str]:
