@@ -6,6 +6,7 @@ import signal
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import timedelta
 from types import FrameType
 from typing import Any
 
@@ -71,9 +72,18 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
 @click.option("--lease", default=120.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a claimed message stays reserved; a killed worker's messages return to the "
                    "queue after it.")
+@click.option("--requeue-uncertain", "requeue_minutes", type=click.IntRange(min=1), default=None,
+              help="First queue again the uncertain messages queued more than this many minutes ago that no "
+                   "delivery report settled (each may then reach the subscriber twice).")
 @with_appcontext
-def outbox_work(once: bool, batch: int, interval: float, lease: float) -> None:
+def outbox_work(once: bool, batch: int, interval: float, lease: float, requeue_minutes: int | None) -> None:
     """Send the queued emails and SMS of the outbox: a loop, stopped cleanly by SIGTERM or Ctrl-C."""
+    if requeue_minutes is not None:
+        rt = runtime()
+        with rt.uow_factory() as uow:
+            count = uow.outbox.requeue_uncertain(rt.clock.now() - timedelta(minutes=requeue_minutes), rt.clock.now())
+            uow.commit()
+        click.echo(f"queued again {count} uncertain message(s) older than {requeue_minutes} min")
     transports = configured_transports()
     if not transports:
         click.echo("no outbox transport configured (set SMTP_URL or AT_API_KEY): nothing to do")

@@ -112,6 +112,18 @@ class SqlAlchemyOutboxRepository:
             t.outbound_messages.c.id == message_id).values(**values))
 
 
+    def requeue_uncertain(self, older_than: datetime, now: datetime) -> int:
+        """Queue again the uncertain messages queued before ``older_than`` that no delivery report settled.
+
+        A later retry under the same idempotency key: AT may have sent the first one, so
+        this risks one duplicate per message, which is why it is never automatic.
+        """
+        c = t.outbound_messages.c
+        return int(self._connection.execute(sa.update(t.outbound_messages).where(
+            c.status == MessageStatus.UNCERTAIN.value, c.delivery_status.is_(None),
+            c.created_at < older_than).values(
+            status=MessageStatus.QUEUED.value, next_attempt_at=now, attempt_started_at=None)).rowcount)
+
     def start_attempt(self, message_id: int, at: datetime) -> None:
         """Note that a send is about to begin (so a worker dying mid-send leaves an uncertain message)."""
         self._connection.execute(sa.update(t.outbound_messages).where(
