@@ -1,7 +1,7 @@
 """Contributor-account use cases: load the ledger, bring surcharges up to date, summarise."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from core.domain.accounts import ContributorAccount, LedgerEntry, PeriodPosition
@@ -30,13 +30,21 @@ def load_account(uow: UnitOfWork, employer: Employer, rulebook: RuleBook) -> Con
     return ContributorAccount(employer.employer_number, tuple(uow.ledger.entries(employer.employer_number)), deadline)
 
 
+def account_with_surcharges(
+    uow: UnitOfWork, employer: Employer, *, clock: Clock, rulebook: RuleBook
+) -> tuple[ContributorAccount, list[LedgerEntry]]:
+    """The account with the surcharges accrued by today, and those new lines (not written)."""
+    account = load_account(uow, employer, rulebook)
+    lines = new_surcharges(account, clock.today(), rulebook.surcharges.at, clock.now())
+    return (replace(account, entries=account.entries + tuple(lines)) if lines else account), lines
+
+
 def bring_surcharges_up_to_date(
     uow: UnitOfWork, employer: Employer, *, clock: Clock, rulebook: RuleBook
 ) -> ContributorAccount:
     """Append the surcharge lines accrued by today (idempotent) and return the account; caller commits."""
     uow.ledger.lock_account(employer.employer_number)
-    account = load_account(uow, employer, rulebook)
-    lines = new_surcharges(account, clock.today(), rulebook.surcharges.at, clock.now())
+    account, lines = account_with_surcharges(uow, employer, clock=clock, rulebook=rulebook)
     for line in lines:
         uow.ledger.append(line)
     return load_account(uow, employer, rulebook) if lines else account

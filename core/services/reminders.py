@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from core.domain.accounts import ContributorAccount, PeriodPosition
+from core.domain.accounts import PeriodPosition
 from core.domain.errors import NothingToPayError
 from core.domain.msisdn import Msisdn
 from core.domain.outbox import OutboundMessage, sms_message
@@ -17,9 +17,8 @@ from core.domain.parties import Employer
 from core.domain.payment_references import PaymentReference, ReferenceStatus
 from core.domain.periods import ContributionPeriod
 from core.domain.quiet_hours import QuietHours
-from core.domain.surcharges import new_surcharges
 from core.ports import Clock, ReminderWording, UnitOfWork, UnitOfWorkFactory
-from core.services.accounts import bring_surcharges_up_to_date, get_employer, load_account
+from core.services.accounts import account_with_surcharges, bring_surcharges_up_to_date, get_employer
 from core.services.payment_references import issue_payment_reference
 
 log = logging.getLogger(__name__)
@@ -167,19 +166,11 @@ def _positions_due(number: str, *, uow_factory: UnitOfWorkFactory, clock: Clock,
     with uow_factory() as uow:
         employer = get_employer(uow, number)
         if dry_run:
-            account = _account_with_surcharges(uow, employer, clock, rulebook)
+            account, _ = account_with_surcharges(uow, employer, clock=clock, rulebook=rulebook)
         else:
             account = bring_surcharges_up_to_date(uow, employer, clock=clock, rulebook=rulebook)
             uow.commit()
     return employer, account.unpaid_periods()
-
-
-def _account_with_surcharges(uow: UnitOfWork, employer: Employer, clock: Clock, rulebook: RuleBook
-                             ) -> ContributorAccount:
-    """The account as ``bring_surcharges_up_to_date`` would leave it, without writing the lines."""
-    account = load_account(uow, employer, rulebook)
-    lines = new_surcharges(account, clock.today(), rulebook.surcharges.at, clock.now())
-    return dataclasses.replace(account, entries=account.entries + tuple(lines))
 
 
 def _remind_period(employer: Employer, position: PeriodPosition, kind: ReminderKind, phones: Sequence[Msisdn], *,
