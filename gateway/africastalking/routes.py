@@ -21,6 +21,7 @@ from menus.texts import DEFAULT_LANGUAGE, render
 
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("africastalking", __name__, url_prefix="/gateway/at")
+_ACK = ("OK", 200, {"Content-Type": "text/plain; charset=utf-8"})  # callbacks only want a 200
 
 
 @blueprint.before_request
@@ -69,12 +70,12 @@ def sms_inbound() -> tuple[str, int, dict[str, str]]:
                                           finance_phones=rt.finance_phones)
             logger.info("payment alert %s from %s: %s", message.provider_message_id, sender.provider,
                         alert.status.value)
-        return "OK", 200, {"Content-Type": "text/plain; charset=utf-8"}
+        return _ACK
     reply = answer_keyword(message, rt.ussd.backend)
     if reply is not None:
         logger.info("SMS %s: keyword %s answered (opt change: %s)", message.provider_message_id,
                     reply.keyword.value, reply.opt.value)
-    return "OK", 200, {"Content-Type": "text/plain; charset=utf-8"}
+    return _ACK
 
 
 @blueprint.post("/sms/delivery")
@@ -87,7 +88,7 @@ def sms_delivery() -> tuple[str, int, dict[str, str]]:
         logger.warning("delivery report %s: unknown status %r kept as is", report.provider_message_id, report.status)
     if not matched:
         logger.info("delivery report %s matches no outbound message", report.provider_message_id)
-    return "OK", 200, {"Content-Type": "text/plain; charset=utf-8"}
+    return _ACK
 
 
 @blueprint.post("/ussd/events")
@@ -106,4 +107,4 @@ def ussd_event() -> tuple[str, int, dict[str, str]]:
         uow.commit()
     if event.status == "Failed":
         logger.warning("USSD session %s failed at the provider: %s", event.session_id, event.error_message)
-    return "OK", 200, {"Content-Type": "text/plain; charset=utf-8"}
+    return _ACK
