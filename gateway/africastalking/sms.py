@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 
 from core.domain.alerts import normalise_sender
 from core.domain.delivery_reports import DeliveryReport
 from core.domain.inbound import InboundSms
+from gateway.africastalking.ussd import parse_at_date
 from gateway.base import MalformedRequestError
 
 PROVIDER = "at"
@@ -25,19 +26,8 @@ def parse_inbound_sms(form: Mapping[str, str], received_at: datetime) -> Inbound
     return InboundSms(
         provider=PROVIDER, provider_message_id=form["id"].strip(), sender=normalise_sender(form["from"]),
         recipient=form["to"].strip(), text=form.get("text") or "", received_at=received_at,
-        sent_at=_date(form.get("date")), link_id=form.get("linkId") or None,
+        sent_at=parse_at_date(form.get("date")), link_id=form.get("linkId") or None,
         network_code=form.get("networkCode") or None)
-
-
-def _date(raw: str | None) -> datetime | None:
-    """AT sends ``2017-05-03T06:04:45Z`` or ``2017-05-03 06:04:45`` (UTC); anything else is dropped."""
-    if not raw:
-        return None
-    try:
-        parsed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 # Delivery reports: column widths; a longer value is cut, never refused (a 4xx makes the provider retry for hours).

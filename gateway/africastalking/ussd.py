@@ -113,7 +113,7 @@ def parse_ussd_event(form: Mapping[str, str]) -> UssdSessionEvent:
     return UssdSessionEvent(
         session_id=session_id,
         status=form["status"].strip(),
-        date=_parse_date(form.get("date", "")),
+        date=parse_at_date(form.get("date", "")),
         msisdn=_optional_msisdn(form.get("phoneNumber", "")),
         service_code=form.get("serviceCode", ""),
         network_code=form.get("networkCode", ""),
@@ -162,8 +162,10 @@ def _parse_count(raw: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() else None
 
 
-def _parse_date(raw: str) -> datetime | None:
-    # fromisoformat accepts AT's "yyyy-MM-dd HH:mm:ss" and ISO "2017-05-03T06:04:45Z" alike.
+def parse_at_date(raw: str | None) -> datetime | None:
+    """AT's dates, ``2017-05-03 06:04:45`` or ``2017-05-03T06:04:45Z`` (UTC), as aware UTC; garbage is None."""
+    if not raw:
+        return None
     try:
         parsed = datetime.fromisoformat(raw.strip())
     except ValueError:
