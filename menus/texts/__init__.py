@@ -1,8 +1,9 @@
 """Message catalogues (French first, English second) and placeholder limits that keep screens short."""
 from __future__ import annotations
 
+import functools
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from core.domain.gsm7 import to_gsm7
@@ -71,9 +72,10 @@ _FORMATTER = string.Formatter()
 CATALOGUES: Final[dict[str, dict[str, str]]] = {"fr": fr.TEXTS, "en": en.TEXTS}
 
 
-def placeholders_of(template: str) -> set[str]:
-    """Names used by a template."""
-    return {name for _, name, _, _ in _FORMATTER.parse(template) if name}
+@functools.cache
+def placeholders_of(template: str) -> frozenset[str]:
+    """Names used by a template (parsed once per template, not on every hop)."""
+    return frozenset(name for _, name, _, _ in _FORMATTER.parse(template) if name)
 
 
 def clip(name: str, value: Any) -> str:
@@ -97,6 +99,6 @@ def render(key: str, language: str, values: Mapping[str, Any] | None = None) -> 
     return template.format_map({name: clip(name, given[name]) for name in names})
 
 
-def samples(names: set[str]) -> dict[str, str]:
+def samples(names: Iterable[str]) -> dict[str, str]:
     """Longest realistic values, for the screen-budget checks."""
     return {name: PLACEHOLDERS[name][1] for name in names}
