@@ -20,7 +20,7 @@ class UssdSessionReport:
     duration_ms: int | None = None
     hops_count: int | None = None
     hops_metadata: str = ""
-    input: str = ""
+    inputs_count: int | None = None  # how many inputs the session had; what was typed is never kept
     last_app_response: str = ""
     error_message: str | None = None
     cost: str = ""

@@ -68,3 +68,4 @@ class Credential:
     pin_hash: str
     failed_attempts: int = 0
     locked_until: datetime | None = None
+    lockouts: int = 0  # locks since the last correct PIN

@@ -100,7 +100,7 @@ def ussd_event() -> tuple[str, int, dict[str, str]]:
         provider=PROVIDER, session_id=event.session_id, status=event.status, received_at=rt.clock.now(),
         msisdn=event.msisdn.e164 if event.msisdn else None, service_code=event.service_code,
         network_code=event.network_code, ended_at=event.date, duration_ms=event.duration_ms,
-        hops_count=event.hops_count, hops_metadata="|".join(event.hops_metadata), input=event.input,
+        hops_count=event.hops_count, hops_metadata="|".join(event.hops_metadata), inputs_count=event.inputs_count,
         last_app_response=event.last_app_response, error_message=event.error_message, cost=event.cost)
     with rt.uow_factory() as uow:
         uow.ussd_reports.add(report)

@@ -94,7 +94,7 @@ class UssdSessionEvent:
     duration_ms: int | None
     hops_count: int | None
     hops_metadata: tuple[str, ...]
-    input: str
+    inputs_count: int | None  # AT's ``input`` joins every input, the PIN first: only its length is kept
     last_app_response: str
     error_message: str | None
 
@@ -121,7 +121,7 @@ def parse_ussd_event(form: Mapping[str, str]) -> UssdSessionEvent:
         duration_ms=_parse_count(form.get("durationInMillis", "")),
         hops_count=_parse_count(form.get("hopsCount", "")),
         hops_metadata=tuple(metadata.split("|")) if metadata else (),
-        input=form.get("input", ""),
+        inputs_count=_count_inputs(form.get("input")),
         last_app_response=form.get("lastAppResponse", ""),
         error_message=form.get("errorMessage") or None,
     )
@@ -155,6 +155,13 @@ def _optional_msisdn(raw: str) -> Msisdn | None:
         return Msisdn.parse(_restore_plus(raw))
     except InvalidPhoneNumberError:
         return None
+
+
+def _count_inputs(raw: str | None) -> int | None:
+    """How many inputs AT's ``input`` field joins; the values themselves are dropped here, at the edge."""
+    if raw is None:
+        return None
+    return raw.count(SEPARATOR) + 1 if raw else 0
 
 
 def _parse_count(raw: str) -> int | None:

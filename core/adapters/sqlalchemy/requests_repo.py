@@ -92,14 +92,14 @@ class SqlAlchemyCredentialRepository:
         if row is None:
             return None
         return Credential(HolderKind(row.holder_kind), row.holder_number, row.pin_hash, row.failed_attempts,
-                          row.locked_until)
+                          row.locked_until, row.lockouts)
 
     def save(self, credential: Credential) -> None:
         """Insert or replace the holder's credential."""
         key = (t.credentials.c.holder_kind == credential.holder_kind.value) & (
             t.credentials.c.holder_number == credential.holder_number)
         values = {"pin_hash": credential.pin_hash, "failed_attempts": credential.failed_attempts,
-                  "locked_until": credential.locked_until}
+                  "locked_until": credential.locked_until, "lockouts": credential.lockouts}
         updated = self._connection.execute(sa.update(t.credentials).where(key).values(**values))
         if updated.rowcount == 0:
             self._connection.execute(sa.insert(t.credentials).values(
@@ -118,7 +118,7 @@ class SqlAlchemyUssdReportRepository:
             provider=report.provider, session_id=report.session_id, status=report.status,
             received_at=report.received_at, msisdn=report.msisdn, service_code=report.service_code,
             network_code=report.network_code, ended_at=report.ended_at, duration_ms=report.duration_ms,
-            hops_count=report.hops_count, hops_metadata=report.hops_metadata, input=report.input,
+            hops_count=report.hops_count, hops_metadata=report.hops_metadata, inputs_count=report.inputs_count,
             last_app_response=report.last_app_response, error_message=report.error_message, cost=report.cost))
 
     def for_session(self, provider: str, session_id: str) -> list[UssdSessionReport]:

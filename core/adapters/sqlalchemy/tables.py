@@ -192,6 +192,7 @@ credentials = sa.Table(
     sa.Column("pin_hash", sa.String(200), nullable=False),
     sa.Column("failed_attempts", sa.Integer, nullable=False),
     sa.Column("locked_until", UtcDateTime),
+    sa.Column("lockouts", sa.Integer, nullable=False, server_default="0"),  # locks since the last correct PIN
 )
 
 ussd_session_events = sa.Table(
@@ -208,7 +209,7 @@ ussd_session_events = sa.Table(
     sa.Column("duration_ms", sa.Integer),
     sa.Column("hops_count", sa.Integer),
     sa.Column("hops_metadata", sa.Text, nullable=False),
-    sa.Column("input", sa.Text, nullable=False),
+    sa.Column("inputs_count", sa.Integer),  # how many inputs, never what was typed (the PIN is one)
     sa.Column("last_app_response", sa.Text, nullable=False),
     sa.Column("error_message", sa.Text),
     sa.Column("cost", sa.String(32), nullable=False),
@@ -252,6 +253,9 @@ payment_rejections = sa.Table(
     sa.Column("received_at", UtcDateTime, nullable=False, index=True),
     sa.Column("paid_at", UtcDateTime),
     sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("replays", sa.Integer, nullable=False, server_default="0"),  # the same refusal received again
+    sa.UniqueConstraint("provider", "transaction_id", "reason",
+                        name="uq_payment_rejections_provider_transaction_reason"),
 )
 
 inbound_messages = sa.Table(

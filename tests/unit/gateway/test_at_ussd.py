@@ -197,7 +197,7 @@ def test_success_event_is_parsed_from_the_captured_body() -> None:
     assert event.msisdn is not None and event.msisdn.e164 == "+22890112233"
     assert (event.service_code, event.network_code, event.cost) == ("*909#", "61501", "XOF 10.0000")
     assert (event.duration_ms, event.hops_count, event.hops_metadata) == (12345, 3, ("a", "b"))
-    assert (event.input, event.last_app_response, event.error_message) == ("1*2", "END Merci", None)
+    assert (event.inputs_count, event.last_app_response, event.error_message) == (2, "END Merci", None)
 
 
 def test_failed_event_keeps_the_error_message() -> None:
