@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from config import load_config
+from config import DEVELOPMENT_SECRET_KEY, PRODUCTION, check_production, load_config
 from core.adapters.outbox_sms import OutboxSmsSender
 from core.adapters.sqlalchemy.database import make_engine
 from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
@@ -19,7 +19,8 @@ from core.domain.msisdn import Msisdn
 from core.domain.parameters import RuleBook, default_rulebook, rulebook_with_overrides
 from core.domain.pins import PinHasher
 from core.services.credentials import PinPolicy
-from gateway import cli, health
+from gateway import cli, edge, health
+from gateway.logs import configure_logging
 from gateway.africastalking import routes as at_routes
 from gateway.bank import api as bank_api
 from gateway.bank.signing import parse_secrets
@@ -39,9 +40,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config(os.environ, app.instance_path))
     if config:
         app.config.update(config)
+    check_production(app.config)  # closed by default: production never starts open or on SQLite
+    if app.config["GATEWAY_ENV"] == PRODUCTION:
+        app.debug = False
+    app.config["GATEWAY_SECRET_KEY"] = app.config.get("GATEWAY_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+    configure_logging(app.config.get("LOG_LEVEL") or "INFO", app.config.get("LOG_FORMAT") or "json",
+                      app.config["GATEWAY_SECRET_KEY"])
     if app.config["DATABASE_URL"].startswith("sqlite:///" + app.instance_path):
         os.makedirs(app.instance_path, exist_ok=True)  # the embedded default lives under instance/
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], connect_timeout=int(app.config["DB_CONNECT_TIMEOUT"]),
+                         statement_timeout_ms=int(app.config["DB_STATEMENT_TIMEOUT_MS"]),
+                         pool_timeout=float(app.config["DB_POOL_TIMEOUT"]))
     clock = app.config.get("CLOCK") or SystemClock(app.config["GATEWAY_TIMEZONE"])
     rulebook = _rulebook(app.config.get("CNSS_RULES_FILE"))
     uow_factory = SqlAlchemyUnitOfWorkFactory(engine)
@@ -62,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     rt.readiness["database"] = lambda: _ping_database(rt)
     rt.readiness.update(probes)
     app.extensions["cnss"] = rt
+    edge.install(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(at_routes.blueprint)
     app.register_blueprint(bank_api.bank)
@@ -80,7 +90,8 @@ def _session_store(config: Mapping[str, Any]) -> tuple[SessionStore, dict[str, A
 
     from menus.redis_store import RedisSessionStore
 
-    client = redis.Redis.from_url(config["REDIS_URL"], socket_timeout=1, socket_connect_timeout=1)
+    timeout = float(config.get("REDIS_TIMEOUT") or 1)
+    client = redis.Redis.from_url(config["REDIS_URL"], socket_timeout=timeout, socket_connect_timeout=timeout)
     return RedisSessionStore(client, ttls), {"redis": client.ping}
 
 

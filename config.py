@@ -1,42 +1,156 @@
-"""Configuration from environment variables, with the documented defaults."""
+"""Configuration: every setting parsed and validated once, at start-up, into typed values."""
 from __future__ import annotations
 
+import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-# name -> (default, description); the README's configuration table lists the same.
-SETTINGS: dict[str, tuple[str | None, str]] = {
+Parser = Callable[[str], Any]
+DEVELOPMENT, PRODUCTION = "development", "production"
+DEVELOPMENT_SECRET_KEY = "development-only-key"  # never accepted in production
+
+
+class ConfigError(Exception):
+    """The settings cannot run the gateway; the message names every variable at fault."""
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("must be a positive whole number")
+    return value
+
+
+def _non_negative_int(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("must be zero or more")
+    return value
+
+
+def _positive_float(raw: str) -> float:
+    value = float(raw)
+    if not value > 0 or value == float("inf"):
+        raise ValueError("must be a positive number")
+    return value
+
+
+def _environment(raw: str) -> str:
+    if raw not in (DEVELOPMENT, PRODUCTION):
+        raise ValueError(f"must be {DEVELOPMENT} or {PRODUCTION}")
+    return raw
+
+
+def _networks(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
+
+
+def _log_format(raw: str) -> str:
+    if raw not in ("json", "text"):
+        raise ValueError("must be json or text")
+    return raw
+
+
+def _level(raw: str) -> str:
+    if raw.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+    return raw.upper()
+
+
+def _steps(raw: str) -> tuple[int, ...]:
+    return tuple(_positive_int(part.strip()) for part in raw.split(",") if part.strip())
+
+
+# name -> (default, description[, parser]); without a parser the value stays a string.
+# The README's configuration table lists the same.
+SETTINGS: dict[str, tuple[Any, ...]] = {
+    "GATEWAY_ENV": (DEVELOPMENT, "development, or production: refuses to start without its secrets", _environment),
     "DATABASE_URL": (None, "SQLAlchemy URL; default: SQLite file instance/cnss-gateway.db"),
-    "REDIS_URL": (None, "Redis for USSD sessions; unset: embedded in-process store"),
+    "REDIS_URL": (None, "Redis for USSD sessions and limits; unset: embedded in-process store"),
+    "GATEWAY_SECRET_KEY": (None, "Server-side key of session cursors and log ids (secret; required in production)"),
     "AT_USERNAME": ("sandbox", "Africa's Talking username"),
     "AT_API_KEY": (None, "Africa's Talking API key (secret)"),
     "AT_API_BASE_URL": (None, "Overrides the SMS API base URL (sandbox or local fake)"),
-    "AT_CALLBACK_KEY": (None, "Secret expected as ?key= on Africa's Talking callbacks"),
+    "AT_CALLBACK_KEY": (None, "Secret expected as ?key= on Africa's Talking callbacks (required in production)"),
+    "AT_ALLOWED_NETWORKS": (None, "Comma-separated CIDRs allowed to call the Africa's Talking callbacks", _networks),
+    "TRUSTED_PROXY_COUNT": ("0", "Reverse proxies in front of the app whose X-Forwarded-For is trusted",
+                            _non_negative_int),
+    "BANK_API_ENABLED": ("true", "Serve the bank API (production then needs a bank secret)",
+                         lambda raw: raw.strip().lower() in ("1", "true", "yes", "on")),
     "BANK_API_SECRET": (None, "HMAC secret of the bank API (secret)"),
     "SMS_SENDER_ID": (None, "Sender id or short code for outgoing SMS"),
     "SMTP_URL": (None, "SMTP server for email receipts, e.g. smtp://host:25"),
     "GATEWAY_TIMEZONE": ("Africa/Lome", "Timezone of business days and quiet hours"),
     "CNSS_RULES_FILE": (None, "JSON file of dated rule parameters added to the defaults"),
-    "USSD_HOP_DEADLINE": ("2.0", "Seconds a hop may spend in the backend before the result goes by SMS"),
-    "USSD_SESSION_TTL": ("300", "Seconds a USSD session is kept after its last hop"),
-    "USSD_RESUME_WINDOW": ("600", "Seconds a redial from the same phone may resume a dropped session"),
-    "PIN_MAX_ATTEMPTS": ("3", "Wrong PINs that lock USSD access"),
-    "PIN_LOCKOUT_MINUTES": ("30", "Minutes USSD access stays locked"),
+    "USSD_HOP_DEADLINE": ("2.0", "Seconds a hop may spend in the backend before the result goes by SMS",
+                          _positive_float),
+    "USSD_SESSION_TTL": ("300", "Seconds a USSD session is kept after its last hop", _positive_int),
+    "USSD_RESUME_WINDOW": ("600", "Seconds a redial from the same phone may resume a dropped session",
+                           _positive_int),
+    "PIN_MAX_ATTEMPTS": ("3", "Wrong PINs that lock USSD access", _positive_int),
+    "PIN_LOCKOUT_MINUTES": ("30", "Minutes USSD access stays locked", _positive_float),
     "BANK_API_ID": ("ibbank", "X-Bank-Id of the bank whose secret is BANK_API_SECRET"),
     "BANK_API_SECRETS": (None, "More banks: 'bankid:secret,otherbank:secret' (secrets)"),
     "MOBILE_MONEY_SECRETS": (None, "Mobile-money operators: 'mixx:secret,flooz:secret' (secrets)"),
     "FINANCE_ALERT_PHONES": (None, "Comma-separated phones of CNSS finance staff for refused payments"),
     "PAYMENT_ALERT_SENDERS_FILE": (None, "JSON file: senders allowed to text payment alerts, and their templates"),
+    "MAX_CONTENT_LENGTH": ("65536", "Largest request body accepted, in bytes (413 beyond)", _positive_int),
+    "BANK_REQUEST_DEADLINE": ("5", "Seconds a bank or operator call may wait for storage before a 503",
+                              _positive_float),
+    "DB_CONNECT_TIMEOUT": ("2", "Seconds to open a PostgreSQL connection", _positive_int),
+    "DB_STATEMENT_TIMEOUT_MS": ("5000", "PostgreSQL statement and lock timeout, in milliseconds", _positive_int),
+    "DB_POOL_TIMEOUT": ("2", "Seconds to wait for a free database connection", _positive_float),
+    "REDIS_TIMEOUT": ("1", "Seconds of Redis connect and socket timeout", _positive_float),
+    "READINESS_TIMEOUT": ("0.8", "Seconds /readyz waits for its probes", _positive_float),
+    "LOG_LEVEL": ("INFO", "Lowest level logged", _level),
+    "LOG_FORMAT": ("json", "json (one JSON object per line) or text", _log_format),
 }
 
 
 def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any]:
-    """Read every setting from ``environ``; empty values count as unset."""
+    """Read and parse every setting from ``environ`` (empty values count as unset); ``ConfigError`` names all faults."""
     config: dict[str, Any] = {}
-    for name, (default, _) in SETTINGS.items():
-        value = environ.get(name) or default
-        config[name] = value
+    faults: list[str] = []
+    for name, (default, _description, *parser) in SETTINGS.items():
+        raw = environ.get(name) or default
+        if raw is None or not parser:
+            config[name] = raw
+            continue
+        try:
+            config[name] = parser[0](str(raw).strip())
+        except ValueError as exc:
+            faults.append(f"{name} ({exc})")
+    if faults:
+        raise ConfigError("invalid settings: " + ", ".join(faults))
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "cnss-gateway.db")
     return config
+
+
+def production_faults(config: Mapping[str, Any]) -> list[str]:
+    """What production lacks: each missing or unsafe variable, named (empty: ready to start)."""
+    faults: list[str] = []
+    for name in ("AT_CALLBACK_KEY", "REDIS_URL"):
+        if not config.get(name):
+            faults.append(f"{name} is not set")
+    key = config.get("GATEWAY_SECRET_KEY")
+    if not key:
+        faults.append("GATEWAY_SECRET_KEY is not set")
+    elif key == DEVELOPMENT_SECRET_KEY or len(str(key)) < 16:
+        faults.append("GATEWAY_SECRET_KEY is too short or the development key (use 16 characters or more)")
+    url = str(config.get("DATABASE_URL") or "")
+    if not url or url.startswith("sqlite"):
+        faults.append("DATABASE_URL is not set to a server database (SQLite is the development default)")
+    if config.get("BANK_API_ENABLED") and not (config.get("BANK_API_SECRET") or config.get("BANK_API_SECRETS")):
+        faults.append("BANK_API_SECRET (or BANK_API_SECRETS) is not set while the bank API is enabled")
+    return faults
+
+
+def check_production(config: Mapping[str, Any]) -> None:
+    """Refuse to start a production gateway that would be open or fragile, naming every fault in one message."""
+    if config.get("GATEWAY_ENV") != PRODUCTION:
+        return
+    faults = production_faults(config)
+    if faults:
+        raise ConfigError("refusing to start in production: " + "; ".join(faults))

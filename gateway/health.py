@@ -1,14 +1,17 @@
-"""Load-balancer probes: ``/healthz`` (process up) and ``/readyz`` (database and Redis reachable)."""
+"""Load-balancer probes: ``/healthz`` (process up) and ``/readyz`` (database and Redis reachable, within a second)."""
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
 from gateway.runtime import runtime
 
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("health", __name__)
+# Probes run here so that a frozen dependency holds a probe thread, never the request: /readyz answers in time.
+_probes = ThreadPoolExecutor(max_workers=4, thread_name_prefix="readiness")
 
 
 @blueprint.get("/healthz")
@@ -19,14 +22,19 @@ def healthz() -> Response:
 
 @blueprint.get("/readyz")
 def readyz() -> tuple[Response, int]:
-    """Every dependency answers; 503 naming the ones that do not."""
+    """Every dependency answers within ``READINESS_TIMEOUT``; 503 naming the ones that do not."""
+    timeout = float(current_app.config.get("READINESS_TIMEOUT") or 0.8)
+    futures: dict[str, Future[object]] = {name: _probes.submit(probe) for name, probe in runtime().readiness.items()}
+    wait(futures.values(), timeout=timeout)
     failing: list[str] = []
-    for name, probe in runtime().readiness.items():
-        try:
-            probe()
-        except Exception:  # noqa: BLE001 - any failure means not ready
-            logger.warning("readiness probe %s failed", name, exc_info=True)
+    for name, future in futures.items():
+        if not future.done():
+            future.cancel()
+            logger.warning("readiness probe %s did not answer within %.1f s", name, timeout)
+            failing.append(name)
+        elif future.exception() is not None:
+            logger.warning("readiness probe %s failed: %s", name, type(future.exception()).__name__)
             failing.append(name)
     if failing:
-        return jsonify(status="unavailable", failing=failing), 503
-    return jsonify(status="ready", checked=sorted(runtime().readiness)), 200
+        return jsonify(status="unavailable", failing=sorted(failing)), 503
+    return jsonify(status="ready", checked=sorted(futures)), 200

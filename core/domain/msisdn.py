@@ -1,6 +1,7 @@
 """Phone numbers (MSISDN) as E.164 value objects: the only module that imports ``phonenumbers``."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import phonenumbers
@@ -9,6 +10,21 @@ from phonenumbers import PhoneNumberType
 from core.domain.errors import InvalidPhoneNumberError
 
 _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+# What may be a phone number inside free text: an international number (+ or 00 and 8 to 15 digits, spaces
+# allowed), 228 and 8 digits, or a Togolese national number (8 digits from 2, 7 or 9, spaced in pairs or not).
+_PHONE_IN_TEXT = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)\d(?:[ .-]?\d){7,14}|228\d{8}|[279]\d(?:[ .]?\d\d){3})(?![\w])")
+
+
+def mask_phone(raw: str) -> str:
+    """The log-safe form of any phone number: its last 4 digits only, e.g. ``****2233``."""
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    return "****" + digits[-4:] if len(digits) > 4 else "****"
+
+
+def redact_phones(text: str) -> str:
+    """``text`` with every phone-number-like run masked by :func:`mask_phone` (the logs' safety net)."""
+    return _PHONE_IN_TEXT.sub(lambda found: mask_phone(found.group(0)), text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +56,8 @@ class Msisdn:
 
     @property
     def masked(self) -> str:
-        """Log-safe form keeping the country code and last 4 digits: ``+228****2233``."""
-        country_code = phonenumbers.parse(self.e164).country_code
-        return f"+{country_code}****{self.e164[-4:]}"
+        """Log-safe form: the last 4 digits only, ``****2233`` (see :func:`mask_phone`)."""
+        return mask_phone(self.e164)
 
     @property
     def national(self) -> str:

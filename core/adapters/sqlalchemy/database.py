@@ -16,14 +16,30 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; nothing connects until first use."""
+def make_engine(url: str, *, connect_timeout: int = 2, statement_timeout_ms: int = 5000, pool_timeout: float = 2.0,
+                **kwargs: Any) -> Engine:
+    """Create an engine; nothing connects until first use.
+
+    SQL parameters never reach an error message or a log (``hide_parameters``): they carry
+    phone numbers and typed values. On PostgreSQL, opening a connection, waiting for one from
+    the pool, and every statement and lock wait are bounded, so a slow or dead server turns
+    into a quick error instead of a hung request.
+    """
     url = normalise_url(url)
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         _serialise_sqlite_writes(engine)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    options = f"-c statement_timeout={statement_timeout_ms} -c lock_timeout={statement_timeout_ms}"
+    connect_args = {"connect_timeout": connect_timeout, "options": options,
+                    # A server that stops answering mid-query is noticed by the kernel, not never.
+                    "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2}
+    if not str(url).startswith("postgresql"):
+        connect_args = {}
+    elif kwargs.get("poolclass") is None:
+        kwargs.setdefault("pool_timeout", pool_timeout)
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def _serialise_sqlite_writes(engine: Engine) -> None:

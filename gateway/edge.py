@@ -1,0 +1,104 @@
+"""The HTTP edge every route shares: request ids, provider network allow-list, and errors never as HTML pages."""
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+import secrets
+from collections.abc import Sequence
+from typing import Final
+
+from flask import Flask, Response, current_app, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from gateway import logs
+
+logger = logging.getLogger(__name__)
+_REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
+RETRY_AFTER_S: Final = "30"
+# Callbacks whose callers are providers; the allow-list applies to them only.
+PROVIDER_PREFIXES: Final = ("/gateway/",)
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def install(app: Flask) -> None:
+    """Wire the shared edge behaviour into ``app``."""
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies:
+        # Only then is X-Forwarded-For believed, and only its last ``proxies`` hops.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
+    app.before_request(_open_request)
+    app.after_request(_tag_response)
+    app.teardown_request(_close_request)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(SQLAlchemyError, _storage_unavailable)
+    app.register_error_handler(ConnectionError, _storage_unavailable)
+    app.register_error_handler(TimeoutError, _storage_unavailable)
+    app.register_error_handler(Exception, _internal_error)
+
+
+def _open_request() -> Response | tuple[Response | str, int, dict[str, str]] | None:
+    given = request.headers.get("X-Request-Id", "")
+    logs.request_id.set(given if _REQUEST_ID.fullmatch(given) else secrets.token_hex(8))
+    logs.session_ref.set(None)
+    networks: Sequence[Network] = current_app.config.get("AT_ALLOWED_NETWORKS") or ()
+    if networks and request.path.startswith(PROVIDER_PREFIXES) and not caller_allowed(request.remote_addr, networks):
+        logger.warning("refused a provider callback on %s from outside the allowed networks", request.path)
+        return "forbidden", 403, {"Content-Type": "text/plain; charset=utf-8"}
+    return None
+
+
+def caller_allowed(address: str | None, networks: Sequence[Network]) -> bool:
+    """True when ``address`` lies in one of ``networks`` (an unparseable address never does)."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _tag_response(response: Response) -> Response:
+    rid = logs.request_id.get()
+    if rid:
+        response.headers["X-Request-Id"] = rid
+    return response
+
+
+def _close_request(_error: BaseException | None) -> None:
+    logs.request_id.set(None)
+    logs.session_ref.set(None)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path in ("/healthz", "/readyz")
+
+
+def _reply(status: int, error: str, detail: str, **extra: str) -> tuple[Response | str, int, dict[str, str]]:
+    headers = {"Retry-After": RETRY_AFTER_S} if status == 503 else {}
+    if _wants_json():
+        return jsonify(error=error, detail=detail, **extra), status, headers
+    text = f"{detail} ({', '.join(f'{k} {v}' for k, v in extra.items())})" if extra else detail
+    return text, status, {"Content-Type": "text/plain; charset=utf-8", **headers}
+
+
+def _http_error(error: HTTPException) -> tuple[Response | str, int, dict[str, str]]:
+    status = error.code or 500
+    name = re.sub(r"[^a-z]+", "_", (error.name or "error").lower()).strip("_")
+    return _reply(status, name, error.description or error.name or "error")
+
+
+def _storage_unavailable(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
+    logger.error("storage unavailable on %s: %s", request.path, type(error).__name__)
+    return _reply(503, "unavailable", "not recorded; retry later")
+
+
+def _internal_error(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
+    if isinstance(error, HTTPException):
+        return _http_error(error)
+    if isinstance(error, OSError):
+        return _storage_unavailable(error)
+    error_id = secrets.token_hex(4).upper()
+    logger.error("unexpected error on %s error_id=%s", request.path, error_id, exc_info=error)
+    return _reply(500, "internal_error", "internal error", error_id=error_id)
