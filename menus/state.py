@@ -24,7 +24,7 @@ class SessionState:
     holder_number: str | None = None
     authenticated: bool = False
     pending_inputs: list[str] = field(default_factory=list)
-    cursor: str | None = None
+    cursor: str | None = None  # the provider's opaque cursor of the last hop (never the typed text)
     last_reply: dict[str, Any] | None = None
 
     def to_json(self) -> str:

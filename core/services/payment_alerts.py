@@ -30,8 +30,14 @@ def receive_payment_alert(
     """Record an alert: provisional (untrusted), confirmed (trusted and recorded), or kept for review.
 
     An SMS sender can be spoofed, so an untrusted alert never credits an account: it waits for the
-    signed notification or the bank statement carrying the same transaction id.
+    signed notification or the bank statement carrying the same transaction id. The same SMS
+    again (the provider retries after a failure between storing the SMS and recording its alert)
+    answers with the alert already recorded, or records it now.
     """
+    with uow_factory() as uow:
+        known = uow.alerts.for_inbound(sender.provider, message.provider_message_id)
+    if known is not None:
+        return known
     parsed = parse_alert(message.text, sender.templates)
     base = PaymentAlert(sender.provider, message.sender, message.text, clock.now(), AlertStatus.UNPARSED,
                         inbound_message_id=message.provider_message_id)

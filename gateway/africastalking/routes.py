@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import logging
-import secrets
 
 from flask import Blueprint, Response, abort, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.domain.delivery_reports import DeliveryState
 from core.domain.operations import UssdSessionReport
@@ -13,39 +13,63 @@ from core.services.payment_alerts import alert_sender_of, receive_payment_alert,
 from gateway.africastalking.sms import parse_delivery_report, parse_inbound_sms
 from gateway.africastalking.ussd import PROVIDER, format_ussd_reply, parse_ussd_event, parse_ussd_request
 from gateway.base import MalformedRequestError
-from gateway.runtime import runtime
+from gateway.bounds import check_form_encoding
+from gateway.logs import bind_session
+from gateway.runtime import runtime, uncertain_window
 from gateway.security import key_matches
-from menus.hop import Reply
+from menus.hop import Reply, new_error_id
 from menus.sms_keywords import answer_keyword
 from menus.texts import DEFAULT_LANGUAGE, render
 
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("africastalking", __name__, url_prefix="/gateway/at")
-_ACK = ("OK", 200, {"Content-Type": "text/plain; charset=utf-8"})  # callbacks only want a 200
+_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
+_ACK = ("OK", 200, _TEXT)  # callbacks only want a 200
+FORM_TYPE = "application/x-www-form-urlencoded"
+RETRY_AFTER_S = "30"
+DEVELOPMENT_CURSOR_KEY = "development-only-key"  # GATEWAY_SECRET_KEY is required in production
 
 
 @blueprint.before_request
 def _check_callback_key() -> None:
     if not key_matches(current_app.config.get("AT_CALLBACK_KEY"), request.args.get("key")):
         abort(403)
+    if request.mimetype == FORM_TYPE:
+        check_form_encoding(request.get_data(cache=True))  # kept: the form is parsed from the cached body
 
 
 @blueprint.errorhandler(MalformedRequestError)
 def _malformed(error: MalformedRequestError) -> tuple[str, int, dict[str, str]]:
     logger.warning("malformed Africa's Talking callback on %s: %s", request.path, error.reason)
-    return f"bad request: {error.reason}", 400, {"Content-Type": "text/plain; charset=utf-8"}
+    return f"bad request: {error.reason}", 400, _TEXT
+
+
+@blueprint.errorhandler(SQLAlchemyError)
+@blueprint.errorhandler(OSError)
+def _unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
+    """Storage down: 503 so Africa's Talking retries; each callback writes in one transaction, so nothing half-done."""
+    error_id = new_error_id()
+    # The type only: a database error's text may carry the statement's parameters.
+    logger.error("Africa's Talking callback on %s not recorded error_id=%s: %s", request.path, error_id,
+                 type(error).__name__)
+    return f"temporarily unavailable, retry later (error {error_id})", 503, {**_TEXT, "Retry-After": RETRY_AFTER_S}
+
+
+def cursor_key() -> bytes:
+    """The server secret that keys USSD cursors."""
+    return str(current_app.config.get("GATEWAY_SECRET_KEY") or DEVELOPMENT_CURSOR_KEY).encode()
 
 
 @blueprint.post("/ussd")
 def ussd_hop() -> Response:
     """One interactive hop: always 200 CON/END once the form is valid, even if the gateway fails inside."""
-    hop = parse_ussd_request(request.form)
+    hop = parse_ussd_request(request.form, cursor_key=cursor_key())
+    bind_session(hop.provider, hop.session_id)  # log lines carry the session id keyed, never raw
     try:
         reply = runtime().ussd.respond(hop)
     except Exception:
-        error_id = secrets.token_hex(4).upper()
-        logger.exception("USSD hop failed outside the engine error_id=%s session=%s msisdn=%s", error_id,
-                         hop.session_id, hop.msisdn.masked)
+        error_id = new_error_id()
+        logger.exception("USSD hop failed outside the engine error_id=%s msisdn=%s", error_id, hop.msisdn.masked)
         reply = Reply(render("common.internal_error", DEFAULT_LANGUAGE, {"error_id": error_id}), True,
                       "common.internal_error")
     body, headers = format_ussd_reply(reply)
@@ -63,13 +87,12 @@ def sms_inbound() -> tuple[str, int, dict[str, str]]:
     message = parse_inbound_sms(request.form, rt.clock.now())
     created = store_inbound(message, uow=rt.uow_factory())
     sender = alert_sender_of(message.sender, rt.alert_senders)
-    if sender is not None:
-        if created:
-            alert = receive_payment_alert(message, sender, uow_factory=rt.uow_factory, clock=rt.clock,
-                                          rulebook=rt.rulebook, receipts=rt.receipts,
-                                          finance_phones=rt.finance_phones)
-            logger.info("payment alert %s from %s: %s", message.provider_message_id, sender.provider,
-                        alert.status.value)
+    if sender is not None:  # recorded once: a repeat after a failure mid-way records what was missed
+        alert = receive_payment_alert(message, sender, uow_factory=rt.uow_factory, clock=rt.clock,
+                                      rulebook=rt.rulebook, receipts=rt.receipts,
+                                      finance_phones=rt.finance_phones)
+        logger.info("payment alert %s from %s (%s): %s", message.provider_message_id, sender.provider,
+                    "new" if created else "repeat", alert.status.value)
         return _ACK
     reply = answer_keyword(message, rt.ussd.backend)
     if reply is not None:
@@ -83,7 +106,7 @@ def sms_delivery() -> tuple[str, int, dict[str, str]]:
     """A delivery report: stored verbatim and applied to its message; 200 for any status, even unknown."""
     rt = runtime()
     report = parse_delivery_report(request.form, rt.clock.now())
-    matched = record_delivery_report(report, uow=rt.uow_factory())
+    matched = record_delivery_report(report, uow=rt.uow_factory(), window=uncertain_window())
     if report.meaning.state is DeliveryState.UNKNOWN:
         logger.warning("delivery report %s: unknown status %r kept as is", report.provider_message_id, report.status)
     if not matched:
@@ -94,8 +117,9 @@ def sms_delivery() -> tuple[str, int, dict[str, str]]:
 @blueprint.post("/ussd/events")
 def ussd_event() -> tuple[str, int, dict[str, str]]:
     """End-of-session notification: stored for operations, acknowledged with 200."""
-    event = parse_ussd_event(request.form)
     rt = runtime()
+    event = parse_ussd_event(request.form, rt.clock.now())
+    bind_session(PROVIDER, event.session_id)
     report = UssdSessionReport(
         provider=PROVIDER, session_id=event.session_id, status=event.status, received_at=rt.clock.now(),
         msisdn=event.msisdn.e164 if event.msisdn else None, service_code=event.service_code,
@@ -106,5 +130,5 @@ def ussd_event() -> tuple[str, int, dict[str, str]]:
         uow.ussd_reports.add(report)
         uow.commit()
     if event.status == "Failed":
-        logger.warning("USSD session %s failed at the provider: %s", event.session_id, event.error_message)
+        logger.warning("USSD session failed at the provider: %s", event.error_message)
     return _ACK

@@ -3,16 +3,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Final
 
 from core.domain.alerts import normalise_sender
 from core.domain.delivery_reports import DeliveryReport
 from core.domain.inbound import InboundSms
 from gateway.africastalking.ussd import parse_at_date
 from gateway.base import MalformedRequestError
+from gateway.bounds import INT32_MAX, bounded_count, printable, storable
 
-PROVIDER = "at"
-REQUIRED = ("from", "to", "id")
-LIMITS = {"from": 32, "to": 32, "id": 100, "text": 2000, "linkId": 100, "networkCode": 10}
+PROVIDER: Final = "at"
+REQUIRED: Final = ("from", "to", "id")
+# Incoming SMS, stored whole in inbound_messages or not at all: an identifier beyond its column or with a
+# control character is a 400 naming it; the text keeps its line breaks and loses only control characters
+# (NUL included), and a text beyond TEXT_LIMIT is refused rather than stored cut.
+INBOUND_LIMITS: Final = {"from": 32, "to": 32, "id": 100, "linkId": 100}
+TEXT_LIMIT: Final = 2000
+INBOUND_NETWORK_LIMIT: Final = 10  # informative: an unusable network code is dropped, not refused
 
 
 def parse_inbound_sms(form: Mapping[str, str], received_at: datetime) -> InboundSms:
@@ -20,35 +27,46 @@ def parse_inbound_sms(form: Mapping[str, str], received_at: datetime) -> Inbound
     for name in REQUIRED:
         if not (form.get(name) or "").strip():
             raise MalformedRequestError(f"missing field: {name}")
-    for name, limit in LIMITS.items():
-        if len(form.get(name) or "") > limit:
-            raise MalformedRequestError(f"{name}: too long")
+    fields = {name: printable(name, (form.get(name) or "").strip(), limit) for name, limit in INBOUND_LIMITS.items()}
+    sender = normalise_sender(fields["from"])
+    if len(sender) > INBOUND_LIMITS["from"]:  # upper-casing may lengthen a sender id (ß -> SS)
+        raise MalformedRequestError("from: too long")
+    text = form.get("text") or ""
+    if len(text) > TEXT_LIMIT:
+        raise MalformedRequestError("text: too long")
+    network = _stripped(form.get("networkCode"))
     return InboundSms(
-        provider=PROVIDER, provider_message_id=form["id"].strip(), sender=normalise_sender(form["from"]),
-        recipient=form["to"].strip(), text=form.get("text") or "", received_at=received_at,
-        sent_at=parse_at_date(form.get("date")), link_id=form.get("linkId") or None,
-        network_code=form.get("networkCode") or None)
+        provider=PROVIDER, provider_message_id=fields["id"], sender=sender, recipient=fields["to"],
+        text=storable(text, TEXT_LIMIT, multiline=True), received_at=received_at,
+        sent_at=parse_at_date(form.get("date"), received_at), link_id=fields["linkId"] or None,
+        network_code=network if 0 < len(network) <= INBOUND_NETWORK_LIMIT else None)
 
 
 # Delivery reports: column widths; a longer value is cut, never refused (a 4xx makes the provider retry for hours).
-DELIVERY_REQUIRED = ("id", "status")
-DELIVERY_WIDTHS = {"id": 100, "status": 32, "phoneNumber": 32, "networkCode": 10, "failureReason": 64}
+DELIVERY_REQUIRED: Final = ("id", "status")
+DELIVERY_LIMITS: Final = {"id": 100, "status": 32, "phoneNumber": 32, "networkCode": 10, "failureReason": 64}
+DELIVERY_COUNTS: Final = {"retryCount": INT32_MAX}
 
 
 def parse_delivery_report(form: Mapping[str, str], received_at: datetime) -> DeliveryReport:
     """Read a delivery-report form (``id, status, phoneNumber, networkCode, failureReason, retryCount``).
 
-    Only a missing ``id`` or ``status`` is malformed; any status, known or not, is kept verbatim.
+    Only a missing ``id`` or ``status`` is malformed; any status, known or not, is kept verbatim,
+    less control characters and cut to its column.
     """
     values: dict[str, str | None] = {}
-    for name, width in DELIVERY_WIDTHS.items():
-        value = (form.get(name) or "").strip()
+    for name, width in DELIVERY_LIMITS.items():
+        value = _stripped(form.get(name))[:width]
         if not value and name in DELIVERY_REQUIRED:
             raise MalformedRequestError(f"missing field: {name}")
-        values[name] = value[:width] or None
-    retries = (form.get("retryCount") or "").strip()
+        values[name] = value or None
     return DeliveryReport(
         provider=PROVIDER, provider_message_id=values["id"] or "", status=values["status"] or "",
         received_at=received_at, phone=values["phoneNumber"], network_code=values["networkCode"],
         failure_reason=values["failureReason"],
-        retry_count=int(retries) if retries.isascii() and retries.isdigit() and len(retries) <= 6 else None)
+        retry_count=bounded_count(form.get("retryCount") or "", DELIVERY_COUNTS["retryCount"]))
+
+
+def _stripped(raw: str | None) -> str:
+    """``raw`` without control characters or surrounding spaces (not yet cut: leading spaces must go first)."""
+    return storable(raw or "", len(raw or "")).strip()

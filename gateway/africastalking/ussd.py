@@ -9,13 +9,22 @@ from typing import Final
 
 from core.domain.errors import InvalidPhoneNumberError
 from core.domain.msisdn import Msisdn
+from gateway.africastalking.cursor import SEPARATOR, cursor_of, inputs_since
 from gateway.base import MalformedRequestError
+from gateway.bounds import INT32_MAX, bounded_count, printable, storable, within_window
 from menus.hop import Reply, UssdHop
 
 PROVIDER: Final = "at"
-SEPARATOR: Final = "*"  # AT joins every input of a session with the same key the subscriber can type
 HOP_FIELDS: Final = ("sessionId", "phoneNumber", "networkCode", "serviceCode", "text")
-MAX_LENGTHS: Final = {"sessionId": 100, "serviceCode": 40, "networkCode": 10, "text": 500}
+# The interactive hop: a field beyond its limit or with a control character is a 400.
+# sessionId, serviceCode and networkCode end up in ussd_session_events' columns of the same width.
+HOP_LIMITS: Final = {"sessionId": 100, "phoneNumber": 32, "serviceCode": 40, "networkCode": 10, "text": 500}
+# The end-of-session notification, stored in ussd_session_events: a longer value is cut (Text columns at
+# TEXT_LIMIT), control characters are dropped; only sessionId and status are required.
+EVENT_LIMITS: Final = {"sessionId": 100, "status": 32, "phoneNumber": 32, "serviceCode": 40, "networkCode": 10,
+                       "cost": 32, "hopsMetadata": 2000, "lastAppResponse": 2000, "errorMessage": 2000}
+EVENT_COUNTS: Final = {"durationInMillis": INT32_MAX, "hopsCount": INT32_MAX}  # Integer columns
+MAX_DATE_CHARS: Final = 40
 MAX_HOP_LABEL: Final = 99  # AT limit for the at-ussd-hop-metadata header, which must not contain '|'
 CONTENT_TYPE: Final = "text/plain; charset=utf-8"
 HOP_LABEL_HEADER: Final = "at-ussd-hop-metadata"
@@ -23,8 +32,12 @@ _UNSAFE_LABEL_CHARS: Final = re.compile(r"[^A-Za-z0-9._:-]")
 _PREFIXED: Final = re.compile(r"(CON|END)(\s|$)")
 
 
-def parse_ussd_request(form: Mapping[str, str]) -> UssdHop:
-    """Validate an interactive callback form and return the provider-neutral hop."""
+def parse_ussd_request(form: Mapping[str, str], *, cursor_key: bytes) -> UssdHop:
+    """Validate an interactive callback form and return the provider-neutral hop.
+
+    The hop's cursor is a keyed digest of the cumulative text (``cursor_key`` is a server secret),
+    so the session store never holds what the subscriber typed, the PIN included.
+    """
     missing = [name for name in HOP_FIELDS if name not in form]
     if missing:
         raise MalformedRequestError(f"missing field: {missing[0]}")
@@ -34,32 +47,15 @@ def parse_ussd_request(form: Mapping[str, str]) -> UssdHop:
     service_code = _checked(form, "serviceCode")
     network_code = _checked(form, "networkCode")  # AT always sends it; an empty one is harmless
     text = _checked(form, "text")
-    msisdn = _parse_msisdn(form["phoneNumber"])
+    msisdn = _parse_msisdn(_checked(form, "phoneNumber"))
 
     def read_inputs(previous: str | None) -> tuple[str, ...]:
-        return inputs_since(previous, text)
+        return inputs_since(previous, text, cursor_key)
 
     return UssdHop(
         provider=PROVIDER, session_id=session_id, msisdn=msisdn, service_code=service_code,
-        network_code=network_code, cursor=text, read_inputs=read_inputs,
+        network_code=network_code, cursor=cursor_of(text, cursor_key), read_inputs=read_inputs,
     )
-
-
-def inputs_since(previous: str | None, text: str) -> tuple[str, ...]:
-    """What the subscriber typed since the hop whose cumulative text was ``previous`` (None: new session)."""
-    if previous is None:
-        # A chained dial (*909*1*2#) starts the session with "1*2": several answers at once.
-        return tuple(text.split(SEPARATOR)) if text else ()
-    if text == previous:
-        return ()  # duplicate hop
-    if previous == "":
-        return (text,)  # first answer, kept whole: the subscriber may have typed a '*'
-    if text.startswith(previous + SEPARATOR):
-        return (text[len(previous) + 1:],)  # may contain '*', may be "" (empty reply)
-    # The text does not extend the previous one: a resent, non-cumulative (Airtel-style) or
-    # truncated text. No delta exists, so take the last token, which is what such providers mean
-    # by "the latest input"; a '*' typed inside it is lost, which only free text could suffer.
-    return (text.rsplit(SEPARATOR, 1)[-1],)
 
 
 def format_ussd_reply(reply: Reply) -> tuple[str, dict[str, str]]:
@@ -99,42 +95,43 @@ class UssdSessionEvent:
     error_message: str | None
 
 
-def parse_ussd_event(form: Mapping[str, str]) -> UssdSessionEvent:
+def parse_ussd_event(form: Mapping[str, str], received_at: datetime) -> UssdSessionEvent:
     """Parse an end-of-session notification; only ``sessionId`` and ``status`` are required.
 
-    Anything else that is absent or garbled becomes None/empty instead of a 400, because
-    a rejected notification would only be retried by AT with the same content.
+    Anything else that is absent, garbled or too long is cut or becomes None/empty instead of a 400,
+    because a rejected notification would only be retried by AT with the same content. A sessionId
+    that cannot be stored as sent (too long, control characters) is refused: it is the record's key.
     """
-    for name in ("sessionId", "status"):
-        if not form.get(name, "").strip():
-            raise MalformedRequestError(f"missing field: {name}")
-    session_id = _checked(form, "sessionId", ascii_only=True)
-    metadata = form.get("hopsMetadata", "")
+    status = storable(form.get("status", ""), EVENT_LIMITS["status"]).strip()
+    if not form.get("sessionId", "").strip():
+        raise MalformedRequestError("missing field: sessionId")
+    if not status:
+        raise MalformedRequestError("missing field: status")
+    session_id = printable("sessionId", form["sessionId"], EVENT_LIMITS["sessionId"], ascii_only=True)
+    metadata = _informative(form, "hopsMetadata")
     return UssdSessionEvent(
         session_id=session_id,
-        status=form["status"].strip(),
-        date=parse_at_date(form.get("date", "")),
+        status=status,
+        date=parse_at_date(form.get("date"), received_at),
         msisdn=_optional_msisdn(form.get("phoneNumber", "")),
-        service_code=form.get("serviceCode", ""),
-        network_code=form.get("networkCode", ""),
-        cost=form.get("cost", ""),
-        duration_ms=_parse_count(form.get("durationInMillis", "")),
-        hops_count=_parse_count(form.get("hopsCount", "")),
+        service_code=_informative(form, "serviceCode"),
+        network_code=_informative(form, "networkCode"),
+        cost=_informative(form, "cost"),
+        duration_ms=bounded_count(form.get("durationInMillis", ""), EVENT_COUNTS["durationInMillis"]),
+        hops_count=bounded_count(form.get("hopsCount", ""), EVENT_COUNTS["hopsCount"]),
         hops_metadata=tuple(metadata.split("|")) if metadata else (),
         inputs_count=_count_inputs(form.get("input")),
-        last_app_response=form.get("lastAppResponse", ""),
-        error_message=form.get("errorMessage") or None,
+        last_app_response=_informative(form, "lastAppResponse", multiline=True),
+        error_message=_informative(form, "errorMessage", multiline=True) or None,
     )
 
 
 def _checked(form: Mapping[str, str], name: str, *, ascii_only: bool = False) -> str:
-    value = form[name]
-    if len(value) > MAX_LENGTHS[name]:
-        raise MalformedRequestError(f"{name}: too long")
-    # isprintable() rejects \n, \r, tabs and other control characters (log and header injection).
-    if not value.isprintable() or (ascii_only and not value.isascii()):
-        raise MalformedRequestError(f"{name}: non-printable character")
-    return value
+    return printable(name, form[name], HOP_LIMITS[name], ascii_only=ascii_only)
+
+
+def _informative(form: Mapping[str, str], name: str, *, multiline: bool = False) -> str:
+    return storable(form.get(name, ""), EVENT_LIMITS[name], multiline=multiline)
 
 
 def _parse_msisdn(raw: str) -> Msisdn:
@@ -151,6 +148,8 @@ def _restore_plus(raw: str) -> str:
 
 
 def _optional_msisdn(raw: str) -> Msisdn | None:
+    if len(raw) > EVENT_LIMITS["phoneNumber"] or not raw.isprintable():
+        return None
     try:
         return Msisdn.parse(_restore_plus(raw))
     except InvalidPhoneNumberError:
@@ -161,20 +160,19 @@ def _count_inputs(raw: str | None) -> int | None:
     """How many inputs AT's ``input`` field joins; the values themselves are dropped here, at the edge."""
     if raw is None:
         return None
-    return raw.count(SEPARATOR) + 1 if raw else 0
+    count = raw.count(SEPARATOR) + 1 if raw else 0
+    return count if count <= INT32_MAX else None
 
 
-def _parse_count(raw: str) -> int | None:
-    value = raw.strip()
-    return int(value) if value.isascii() and value.isdigit() else None
+def parse_at_date(raw: str | None, received_at: datetime) -> datetime | None:
+    """AT's dates, ``2017-05-03 06:04:45`` or ``2017-05-03T06:04:45Z`` (UTC), as aware UTC.
 
-
-def parse_at_date(raw: str | None) -> datetime | None:
-    """AT's dates, ``2017-05-03 06:04:45`` or ``2017-05-03T06:04:45Z`` (UTC), as aware UTC; garbage is None."""
-    if not raw:
+    Garbage, and dates before 2000 or more than a day after ``received_at``, are None.
+    """
+    if not raw or len(raw) > MAX_DATE_CHARS:
         return None
     try:
         parsed = datetime.fromisoformat(raw.strip())
     except ValueError:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return within_window(parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed, received_at)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from core.adapters.sqlalchemy import tables as t
 from tests.e2e.conftest import Gateway
+from tests.e2e.test_at_failures import failing
 
 INBOUND = "/gateway/at/sms/inbound"
 
@@ -101,3 +102,15 @@ def test_a_trusted_sender_confirms_directly_on_the_same_idempotency_key(gateway:
         "reference": reference, "amount": 93_437, "currency": "XOF", "transaction_id": "FLZ900",
         "paid_at": "2026-11-23T10:05:00Z"})
     assert replay.status_code == 200 and replay.json["payment_id"] == payment.id  # type: ignore[index]
+
+
+def test_an_alert_whose_recording_failed_is_recorded_once_when_the_provider_retries(gateway: Gateway) -> None:
+    reference = _reference(gateway)
+    text = f"IB Bank: Credit de 93 437 FCFA sur compte CNSS. Ref {reference}. Trx IBB-778. Merci"
+    with failing(gateway.rt.engine, "INSERT INTO payment_alerts"):
+        assert _sms(gateway, text, message_id="retried") == 503  # the SMS is stored, its alert is not
+    assert _alerts(gateway) == []
+    assert _sms(gateway, text, message_id="retried") == 200  # the provider's retry records the alert
+    assert _sms(gateway, text, message_id="retried") == 200  # and a late duplicate adds nothing
+    assert [(a.status, a.transaction_id) for a in _alerts(gateway)] == [("provisional", "IBB-778")]
+    assert _count(gateway, t.inbound_messages) == 1

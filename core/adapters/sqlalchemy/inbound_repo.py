@@ -57,6 +57,13 @@ class SqlAlchemyAlertRepository:
             payment_id=alert.payment_id, detail=alert.detail).returning(t.payment_alerts.c.id)).scalar_one()
         return replace(alert, alert_id=alert_id)
 
+    def for_inbound(self, provider: str, inbound_message_id: str) -> PaymentAlert | None:
+        """The alert recorded for one incoming SMS of a provider, if any."""
+        c = t.payment_alerts.c
+        row = self._connection.execute(sa.select(t.payment_alerts).where(
+            c.provider == provider, c.inbound_message_id == inbound_message_id).order_by(c.id).limit(1)).first()
+        return _alert(row) if row else None
+
     def confirm(self, provider: str, transaction_id: str, payment_id: int) -> int:
         """Mark the provisional alerts of a transaction confirmed; returns how many."""
         c = t.payment_alerts.c

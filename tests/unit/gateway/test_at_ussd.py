@@ -10,18 +10,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.africastalking.ussd import (
-    format_ussd_reply,
-    inputs_since,
-    parse_ussd_event,
-    parse_ussd_request,
-)
+from gateway.africastalking.cursor import cursor_of, inputs_since
+from gateway.africastalking.ussd import format_ussd_reply, parse_ussd_event, parse_ussd_request
 from gateway.base import MalformedRequestError
 from menus.hop import Reply
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "providers" / "africastalking"
 SANDBOX_SESSION = "ATUid_6c772a68e52bfc41e8e8d5289db4d90c"
 TOGOCEL_SESSION = "ATUid_1f0c9a8e7d6b5a4c3b2a1f0e9d8c7b6a"
+KEY = b"unit-test-cursor-key"
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+def cursor(previous: str | None) -> str | None:
+    """The cursor a hop with cumulative text ``previous`` left in the session."""
+    return None if previous is None else cursor_of(previous, KEY)
 
 
 def fixture_form(name: str) -> dict[str, str]:
@@ -48,7 +51,7 @@ class HopCase:
     msisdn: str
     service_code: str
     network_code: str
-    cursor: str
+    text: str
     new_session_inputs: tuple[str, ...] = field(default=())
 
 
@@ -77,16 +80,37 @@ HOP_CASES = [
 
 @pytest.mark.parametrize("case", HOP_CASES, ids=lambda case: case.label)
 def test_callback_form_becomes_a_provider_neutral_hop(case: HopCase) -> None:
-    hop = parse_ussd_request(case.form)
+    hop = parse_ussd_request(case.form, cursor_key=KEY)
     assert (hop.provider, hop.session_id, hop.msisdn.e164, hop.service_code, hop.network_code, hop.cursor) == (
-        "at", case.session_id, case.msisdn, case.service_code, case.network_code, case.cursor)
+        "at", case.session_id, case.msisdn, case.service_code, case.network_code, cursor_of(case.text, KEY))
     assert hop.read_inputs(None) == case.new_session_inputs
 
 
 def test_hop_reads_inputs_against_the_previous_cursor() -> None:
-    hop = parse_ussd_request(fixture_form("ussd_togocel_later_hop.txt"))
-    assert hop.read_inputs("1*2") == ("1234",)
-    assert hop.read_inputs("1*2*1234") == ()
+    hop = parse_ussd_request(fixture_form("ussd_togocel_later_hop.txt"), cursor_key=KEY)
+    assert hop.read_inputs(cursor("1*2")) == ("1234",)
+    assert hop.read_inputs(cursor("1*2*1234")) == ()
+
+
+def test_the_cursor_keeps_no_typed_input() -> None:
+    hop = parse_ussd_request(valid_form(text="1234*1*2"), cursor_key=KEY)
+    length, _, digest = hop.cursor.partition(":")
+    assert length == "8" and len(digest) == 16 and "1234" not in digest
+    other_key = parse_ussd_request(valid_form(text="1234*1*2"), cursor_key=b"another key").cursor
+    assert other_key != hop.cursor, "the digest depends on the server key, so it cannot be precomputed"
+    assert parse_ussd_request(valid_form(text="1234*1*3"), cursor_key=KEY).cursor != hop.cursor
+
+
+@pytest.mark.parametrize("previous", ["1234*1", "6:0000000000000000", "99:abc", "x", ""],
+                         ids=["raw text of an older release", "wrong digest", "longer than the text", "garbage",
+                              "empty"])
+def test_a_cursor_that_does_not_match_falls_back_to_the_last_token(previous: str) -> None:
+    assert inputs_since(previous, "1234*1*2", KEY) == ("2",)
+
+
+def test_a_cursor_made_with_another_key_does_not_match() -> None:
+    assert inputs_since(cursor_of("12", b"old key"), "12*5*6", KEY) == ("6",)
+    assert inputs_since(cursor_of("12", KEY), "12*5*6", KEY) == ("5*6",)
 
 
 REJECTIONS = [
@@ -117,7 +141,7 @@ REJECTIONS = [
 @pytest.mark.parametrize(("form", "reason"), [case[1:] for case in REJECTIONS], ids=[case[0] for case in REJECTIONS])
 def test_malformed_callback_names_the_field_at_fault(form: dict[str, str], reason: str) -> None:
     with pytest.raises(MalformedRequestError) as caught:
-        parse_ussd_request(form)
+        parse_ussd_request(form, cursor_key=KEY)
     assert caught.value.reason == reason
 
 
@@ -142,7 +166,7 @@ DELTAS = [
 @pytest.mark.parametrize(("previous", "text", "inputs"), [case[1:] for case in DELTAS],
                          ids=[case[0] for case in DELTAS])
 def test_inputs_since_derives_the_delta(previous: str | None, text: str, inputs: tuple[str, ...]) -> None:
-    assert inputs_since(previous, text) == inputs
+    assert inputs_since(cursor(previous), text, KEY) == inputs
 
 
 # A first answer of "" leaves text == "", indistinguishable from a duplicate of the opening hop,
@@ -156,7 +180,7 @@ def test_each_hop_of_a_cumulative_session_yields_exactly_its_input(first: str, r
     previous = ""  # cursor of the opening hop
     for count, answer in enumerate(answers, start=1):
         cumulative = "*".join(answers[:count])
-        assert inputs_since(previous, cumulative) == (answer,)
+        assert inputs_since(cursor(previous), cumulative, KEY) == (answer,)
         previous = cumulative
 
 
@@ -191,7 +215,7 @@ def test_reply_text_already_prefixed_is_a_programming_error(text: str) -> None:
 
 
 def test_success_event_is_parsed_from_the_captured_body() -> None:
-    event = parse_ussd_event(fixture_form("ussd_event_success.txt"))
+    event = parse_ussd_event(fixture_form("ussd_event_success.txt"), NOW)
     assert event.session_id == TOGOCEL_SESSION and event.status == "Success"
     assert event.date == datetime(2026, 9, 29, 12, 0, tzinfo=UTC)
     assert event.msisdn is not None and event.msisdn.e164 == "+22890112233"
@@ -201,7 +225,7 @@ def test_success_event_is_parsed_from_the_captured_body() -> None:
 
 
 def test_failed_event_keeps_the_error_message() -> None:
-    event = parse_ussd_event(fixture_form("ussd_event_failed.txt"))
+    event = parse_ussd_event(fixture_form("ussd_event_failed.txt"), NOW)
     assert event.status == "Failed" and event.hops_metadata == ("home",) and event.last_app_response == ""
     assert event.error_message == "Timeout while waiting for response from application"
     assert (event.duration_ms, event.hops_count) == (10512, 2)
@@ -227,17 +251,40 @@ EVENT_FIELDS = [
     ("empty hops metadata", event_form(hopsMetadata=""), "hops_metadata", ()),
     ("empty error message", event_form(errorMessage=""), "error_message", None),
     ("absent strings are empty", event_form(), "cost", ""),
+    ("far-future date with offset", event_form(date="9999-12-31T23:59:59-14:00"), "date", None),
+    ("date more than a day ahead", event_form(date="2026-11-24T10:00:01Z"), "date", None),
+    ("date a little ahead kept", event_form(date="2026-11-24T09:00:00Z"), "date",
+     datetime(2026, 11, 24, 9, 0, tzinfo=UTC)),
+    ("date before 2000", event_form(date="1999-12-31T23:59:59Z"), "date", None),
+    ("year 1 with an offset", event_form(date="0001-01-01T00:00:00+14:00"), "date", None),
+    ("overlong date", event_form(date="2017-05-03T06:04:45Z" + " " * 100), "date", None),
+    ("duration beyond int32", event_form(durationInMillis="2147483648"), "duration_ms", None),
+    ("duration at int32 max", event_form(durationInMillis="2147483647"), "duration_ms", 2147483647),
+    ("huge hops count", event_form(hopsCount="9" * 400), "hops_count", None),
+    ("non-ascii digits", event_form(hopsCount="٣"), "hops_count", None),
+    ("status cut to its column", event_form(status="S" * 40), "status", "S" * 32),
+    ("NUL dropped from status", event_form(status="Succ\x00ess"), "status", "Success"),
+    ("cost cut to its column", event_form(cost="XOF " + "9" * 50), "cost", ("XOF " + "9" * 50)[:32]),
+    ("service code cut", event_form(serviceCode="*" * 60), "service_code", "*" * 40),
+    ("network code cut, controls dropped", event_form(networkCode="615\x0001" + "1" * 20), "network_code",
+     "61501" + "1" * 5),
+    ("line breaks kept in the last response", event_form(lastAppResponse="CON a\n1. b\x00"), "last_app_response",
+     "CON a\n1. b"),
+    ("surrogates dropped from the error", event_form(errorMessage="bad\ud800"), "error_message", "bad"),
+    ("error made of controls only is None", event_form(errorMessage="\x00\x01"), "error_message", None),
+    ("overlong phone is None", event_form(phoneNumber="+228" + "9" * 40), "msisdn", None),
+    ("metadata cut and split", event_form(hopsMetadata="a|" * 1500), "hops_metadata", ("a",) * 1000 + ("",)),
 ]
 
 
 @pytest.mark.parametrize(("form", "attribute", "expected"), [case[1:] for case in EVENT_FIELDS],
                          ids=[case[0] for case in EVENT_FIELDS])
 def test_event_fields_degrade_instead_of_rejecting(form: dict[str, str], attribute: str, expected: object) -> None:
-    assert getattr(parse_ussd_event(form), attribute) == expected
+    assert getattr(parse_ussd_event(form, NOW), attribute) == expected
 
 
 def test_event_raw_plus_phone_is_restored() -> None:
-    event = parse_ussd_event(event_form(phoneNumber=" 256772100104"))
+    event = parse_ussd_event(event_form(phoneNumber=" 256772100104"), NOW)
     assert event.msisdn is not None and event.msisdn.e164 == "+256772100104"
 
 
@@ -247,8 +294,11 @@ def test_event_raw_plus_phone_is_restored() -> None:
     ({"sessionId": "ATUid_abc"}, "missing field: status"),
     (event_form(status=" "), "missing field: status"),
     (event_form(sessionId="S" * 101), "sessionId: too long"),
-], ids=["no sessionId", "empty sessionId", "no status", "blank status", "sessionId too long"])
+    (event_form(sessionId="ATUid\x00"), "sessionId: non-printable character"),
+    (event_form(status="\x00\x1b"), "missing field: status"),
+], ids=["no sessionId", "empty sessionId", "no status", "blank status", "sessionId too long", "NUL in sessionId",
+        "status made of controls"])
 def test_event_without_session_or_status_is_malformed(form: dict[str, str], reason: str) -> None:
     with pytest.raises(MalformedRequestError) as caught:
-        parse_ussd_event(form)
+        parse_ussd_event(form, NOW)
     assert caught.value.reason == reason
