@@ -1,6 +1,7 @@
-"""Operator commands: db-upgrade, seed-demo, menus-check, menus-diagram and the terminal phone ussd-dial."""
+"""Operator commands: db-upgrade, seed-demo, pin-unlock, menus-check, menus-diagram, and the phone ussd-dial."""
 from __future__ import annotations
 
+import logging
 import uuid
 from urllib.parse import urlencode
 
@@ -12,11 +13,15 @@ from core.adapters.sqlalchemy.migrate import upgrade
 from core.domain.errors import InvalidPhoneNumberError
 from core.domain.msisdn import Msisdn
 from core.domain.outbox import OutboundMessage
+from core.domain.parties import HolderKind
+from core.services.credentials import unlock_pin
 from core.services.demo import DEMO_ACCOUNTANT_PHONE, DEMO_ACCOUNTS, seed_demo
 from gateway import cli_outbox, cli_reconcile, cli_remind
 from gateway.runtime import runtime
 from menus import lint
 from menus.screens.catalog import build_registry
+
+logger = logging.getLogger(__name__)
 
 
 @click.command("db-upgrade")
@@ -37,6 +42,18 @@ def seed_demo_command() -> None:
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.kind.value:<9} {account.number}  {account.name:<27} {account.phone}  PIN {account.pin}")
     click.echo(f"  accountant phone linked to both employers: {DEMO_ACCOUNTANT_PHONE}")
+
+
+@click.command("pin-unlock")
+@click.argument("kind", type=click.Choice([kind.value for kind in HolderKind]))
+@click.argument("number")
+@with_appcontext
+def pin_unlock(kind: str, number: str) -> None:
+    """Agent reset of a locked or blocked PIN: clears wrong-PIN counts and locks (the PIN itself stays)."""
+    if not unlock_pin(HolderKind(kind), number, uow=runtime().uow_factory()):
+        raise click.ClickException(f"no PIN is set for {kind} {number}")
+    logger.info("PIN unlocked by an agent for %s %s", kind, number)
+    click.echo(f"PIN access of {kind} {number} unlocked")
 
 
 @click.command("menus-check")
@@ -105,7 +122,7 @@ def _last_outbox_id(msisdn: Msisdn) -> int:
 
 def register(app: Flask) -> None:
     """Attach the commands to the app's ``flask`` CLI."""
-    for command in (db_upgrade, seed_demo_command, menus_check, menus_diagram, ussd_dial):
+    for command in (db_upgrade, seed_demo_command, menus_check, menus_diagram, ussd_dial, pin_unlock):
         app.cli.add_command(command)
     cli_outbox.register(app)
     cli_reconcile.register(app)

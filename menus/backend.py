@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
 from core.domain.accounts import LedgerEntry
 from core.domain.activity import ActivityEntry
 from core.domain.contributions import ContributionAssessment
@@ -14,14 +15,16 @@ from core.domain.parties import HolderKind
 from core.domain.payment_references import PaymentReference
 from core.domain.pension import PensionEstimate
 from core.domain.periods import ContributionPeriod
-from core.domain.pins import PinHasher
+from core.domain.pins import PinHasher, PinPolicy
 from core.domain.requests import ClaimCategory, QuitusEligibility, ServiceRequest
 from core.ports import Clock, SmsSender, UnitOfWorkFactory
 from core.services import accounts, credentials, declarations, directory, insured, payment_references, requests
 from core.services.accounts import AccountSummary, get_employer
-from core.services.credentials import CredentialStatus, PinCheck, PinPolicy
+from core.services.credentials import CredentialStatus, PinCheck
 from core.services.directory import PhoneHolders
 from core.services.payment_references import ReferenceView
+from menus.limits import AbuseLimits
+from menus.memory_limits import MemoryRateLimiter
 
 Notify = Callable[[PaymentReference], Sequence[OutboundMessage]]
 
@@ -36,14 +39,17 @@ class Backend:
     hasher: PinHasher
     sms: SmsSender
     pin_policy: PinPolicy = PinPolicy()
+    limits: AbuseLimits = field(default_factory=lambda: AbuseLimits(MemoryRateLimiter()))
+    seal_key: bytes = b"development-only-key"  # keys typed secrets kept for a few minutes (GATEWAY_SECRET_KEY)
 
     def holders(self, msisdn: Msisdn) -> PhoneHolders:
         """Accounts registered on a phone."""
         return directory.holders_of(msisdn, uow=self.uow_factory())
 
     def credential_status(self, kind: HolderKind, number: str) -> CredentialStatus:
-        """PIN set? locked until when?"""
-        return credentials.credential_status(kind, number, uow=self.uow_factory(), clock=self.clock)
+        """PIN set? locked until when? blocked until an agent unlocks it?"""
+        return credentials.credential_status(kind, number, uow=self.uow_factory(), clock=self.clock,
+                                             policy=self.pin_policy)
 
     def check_pin(self, kind: HolderKind, number: str, pin: str) -> PinCheck:
         """Verify a PIN, counting failures."""

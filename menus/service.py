@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -12,7 +11,7 @@ from menus.backend import Backend
 from menus.context import Ctx, DeadlineExceeded
 from menus.dsl import Menu, Pick, Prompt
 from menus.engine import Engine
-from menus.hop import Reply, UssdHop
+from menus.hop import Reply, UssdHop, new_error_id
 from menus.screens.auth import entry
 from menus.state import SessionState
 from menus.store import HopLease, SessionBusyError, SessionStore
@@ -47,6 +46,9 @@ class UssdService:
         except SessionBusyError:
             return Reply(render("common.busy", DEFAULT_LANGUAGE), True, "common.busy")
         try:
+            if lease.state is None and not self.backend.limits.new_session(hop.msisdn):
+                self.store.release(lease)  # too many new sessions from this phone: nothing stored, no database
+                return Reply(render("session.too_many", lease.language or DEFAULT_LANGUAGE), True, "session.too_many")
             state = lease.state
             cached = state.cached_reply() if state else None
             if state is not None and cached is not None and (state.cursor == hop.cursor or cached.final):
@@ -76,9 +78,9 @@ class UssdService:
             self._text_when_done(ctx, late)
             reply = self.engine.final(ctx, "common.sms_follows", {})
         except Exception:
-            error_id = secrets.token_hex(4).upper()
-            logger.exception("USSD hop failed error_id=%s session=%s screen=%s msisdn=%s", error_id,
-                             hop.session_id, state.screen, hop.msisdn.masked)
+            error_id = new_error_id()
+            logger.exception("USSD hop failed error_id=%s screen=%s msisdn=%s", error_id, state.screen,
+                             hop.msisdn.masked)
             reply = self.engine.final(ctx, "common.internal_error", {"error_id": error_id})
         state.remember(hop.cursor, reply)
         return state, reply

@@ -249,12 +249,20 @@ def answer_keyword(message: InboundSms, backend: Backend) -> KeywordReply | None
 
     Safe to run again for a message the provider delivers twice: the reply's idempotency key
     ``reply:<provider message id>`` lets one reply (and one opt change) through. None when
-    nothing was queued (a repeat, or a sender that is not a phone).
+    nothing was queued (a repeat, a sender that is not a phone, or one over its reply limit:
+    then STOP and START still take effect, silently).
     """
     key = reply_key(message)
     with backend.uow_factory() as uow:
         if uow.outbox.get(key) is not None:
             return None
+    try:
+        phone = Msisdn.parse(message.sender)
+    except InvalidPhoneNumberError:
+        return None
+    if not backend.limits.keyword_reply(phone):
+        _opt_change_only(message, phone, backend)
+        return None
     reply = reply_to(message, backend)
     if reply is None:
         return None
@@ -268,3 +276,18 @@ def answer_keyword(message: InboundSms, backend: Backend) -> KeywordReply | None
             uow.opt_outs.opt_in(reply.recipient)
         uow.commit()
     return reply
+
+
+def _opt_change_only(message: InboundSms, phone: Msisdn, backend: Backend) -> None:
+    """A sender over its reply limit: no reply, but STOP (or START) still changes its subscription."""
+    keyword = parse_keyword(message.text).keyword
+    logger.warning("SMS %s: keyword %s not answered, reply limit reached for msisdn=%s",
+                   message.provider_message_id, keyword.value, phone.masked)
+    if keyword not in (Keyword.STOP, Keyword.START):
+        return
+    with backend.uow_factory() as uow:
+        if keyword is Keyword.STOP:
+            uow.opt_outs.opt_out(phone.e164, backend.clock.now())
+        else:
+            uow.opt_outs.opt_in(phone.e164)
+        uow.commit()

@@ -1,48 +1,44 @@
-"""PIN checks with attempt counting and lockout, and PIN changes."""
+"""PIN checks with attempt counting and an escalating lockout, agent unlocks, and PIN changes."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 from core.domain.activity import ActivityEntry, ActivityKind
 from core.domain.errors import CredentialNotSetError
 from core.domain.parties import HolderKind
-from core.domain.pins import Credential, PinHasher, validate_new_pin, validate_pin
+from core.domain.pins import Credential, PinHasher, PinPolicy, validate_new_pin, validate_pin
 from core.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
-class PinPolicy:
-    """How many wrong PINs lock access, and for how long."""
-
-    max_attempts: int = 3
-    lockout: timedelta = timedelta(minutes=30)
-
-
-@dataclass(frozen=True, slots=True)
 class PinCheck:
-    """Outcome of a PIN entry."""
+    """Outcome of a PIN entry (``blocked``: only an agent may unlock the account now)."""
 
     ok: bool
     attempts_left: int
     locked_until: datetime | None = None
+    blocked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class CredentialStatus:
-    """Whether a PIN is set, and until when access is locked (None when open)."""
+    """Whether a PIN is set, until when access is locked (None when open), and whether only an agent may unlock it."""
 
     has_pin: bool
     locked_until: datetime | None
+    blocked: bool = False
 
 
 def credential_status(holder_kind: HolderKind, holder_number: str, *, uow: UnitOfWork,
-                      clock: Clock) -> CredentialStatus:
+                      clock: Clock, policy: PinPolicy = PinPolicy()) -> CredentialStatus:
     """Read the holder's PIN state in one query."""
     with uow:
         credential = uow.credentials.get(holder_kind, holder_number)
     if credential is None:
         return CredentialStatus(False, None)
+    if policy.blocks(credential):
+        return CredentialStatus(True, None, blocked=True)
     locked = credential.locked_until if credential.locked_until and credential.locked_until > clock.now() else None
     return CredentialStatus(True, locked)
 
@@ -51,25 +47,36 @@ def check_pin(
     holder_kind: HolderKind, holder_number: str, pin: str, *, uow: UnitOfWork, clock: Clock, hasher: PinHasher,
     policy: PinPolicy = PinPolicy(),
 ) -> PinCheck:
-    """Verify a PIN; the last allowed failure locks access for ``policy.lockout``."""
+    """Verify a PIN: a wrong one counts and may lock or block (``PinPolicy``); a correct one clears everything."""
     now = clock.now()
     with uow:
         credential = uow.credentials.get(holder_kind, holder_number, for_update=True)
         if credential is None:
             raise CredentialNotSetError(holder_kind=holder_kind.value, holder_number=holder_number)
+        if policy.blocks(credential):
+            return PinCheck(False, 0, blocked=True)
         if credential.locked_until and credential.locked_until > now:
             return PinCheck(False, 0, credential.locked_until)
-        failures = 0 if credential.locked_until else credential.failed_attempts
         if hasher.verify(credential.pin_hash, pin):
-            if credential.failed_attempts or credential.locked_until:
-                uow.credentials.save(replace(credential, failed_attempts=0, locked_until=None))
+            if credential.failed_attempts or credential.locked_until or credential.lockouts:
+                uow.credentials.save(policy.cleared(credential))
                 uow.commit()
             return PinCheck(True, policy.max_attempts)
-        failures += 1
-        lock = now + policy.lockout if failures >= policy.max_attempts else None
-        uow.credentials.save(replace(credential, failed_attempts=0 if lock else failures, locked_until=lock))
+        failed = policy.after_failure(credential, now)
+        uow.credentials.save(failed)
         uow.commit()
-        return PinCheck(False, max(0, policy.max_attempts - failures), lock)
+        return PinCheck(False, policy.attempts_left(failed), failed.locked_until, policy.blocks(failed))
+
+
+def unlock_pin(holder_kind: HolderKind, holder_number: str, *, uow: UnitOfWork) -> bool:
+    """An agent's reset: clear failures, locks and any block; False when the holder has no PIN."""
+    with uow:
+        credential = uow.credentials.get(holder_kind, holder_number, for_update=True)
+        if credential is None:
+            return False
+        uow.credentials.save(PinPolicy.cleared(credential))
+        uow.commit()
+    return True
 
 
 def set_pin(

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import datetime
 from typing import Any
 
 from core.domain.errors import InvalidPinError
 from core.domain.parties import HolderKind
-from core.domain.pins import validate_new_pin
+from core.domain.pins import seal, sealed_matches, validate_new_pin
 from menus import format as fmt
 from menus.context import Ctx
 from menus.dsl import End, Final, Goto, InvalidInput, Item, Menu, Option, Pick, Prompt, Transition
@@ -18,6 +19,9 @@ HOMES = {HolderKind.EMPLOYER.value: "employer.home", HolderKind.INSURED.value: "
 ACTIVATION_DIGITS = 6
 ACTIVATION_TTL = 600
 ACTIVATION_TRIES = 3
+# Where choosing an account leads: its PIN, activation, or why neither.
+ACCOUNT_CHOSEN = ("auth.pin", "auth.activation_code", "auth.locked", "auth.locked_day", "auth.blocked",
+                  "auth.code_limited")
 
 
 def entry(ctx: Ctx, checkpoint: SessionState | None) -> Transition:
@@ -52,12 +56,23 @@ def choose_account(ctx: Ctx, index: str) -> Transition:
     ctx.data["holder_name"] = account["name"]
     ctx.data["home"] = HOMES[account["kind"]]
     status = ctx.call(ctx.backend.credential_status, HolderKind(account["kind"]), account["number"])
+    if status.blocked:
+        return End("auth.blocked")
     if status.locked_until is not None:
-        return End("auth.locked", {"until": fmt.hour(ctx.local(status.locked_until))})
+        return _locked(ctx, status.locked_until)
     if not status.has_pin:
-        send_activation_code(ctx)
-        return Goto("auth.activation_code")
+        if send_activation_code(ctx) or ctx.scratch.get_value(_activation_key(ctx)) is not None:
+            return Goto("auth.activation_code")  # a code texted now, or one still valid from a moment ago
+        return End("auth.code_limited")
     return Goto("auth.pin")
+
+
+def _locked(ctx: Ctx, until: datetime) -> End:
+    """The lock screen: the hour it ends, with the day when that is not today."""
+    local_until = ctx.local(until)
+    if local_until.date() == ctx.local(ctx.backend.clock.now()).date():
+        return End("auth.locked", {"until": fmt.hour(local_until)})
+    return End("auth.locked_day", {"expires": fmt.day(local_until), "until": fmt.hour(local_until)})
 
 
 def _account_items(ctx: Ctx) -> list[Item]:
@@ -67,8 +82,10 @@ def _account_items(ctx: Ctx) -> list[Item]:
 
 def _check_pin(ctx: Ctx, pin: str) -> Transition:
     check = ctx.call(ctx.backend.check_pin, ctx.holder_kind, ctx.holder_number, pin)
+    if check.blocked:
+        return End("auth.blocked")
     if check.locked_until is not None:
-        return End("auth.locked", {"until": fmt.hour(ctx.local(check.locked_until))})
+        return _locked(ctx, check.locked_until)
     if not check.ok:
         raise InvalidInput("auth.pin_wrong", left=check.attempts_left)
     if ctx.data.get("_pin_flow") == "change":
@@ -84,12 +101,19 @@ def _after_login(ctx: Ctx, notice: str | None = None) -> Transition:
     return Goto(ctx.data["home"], reset=True, notice=notice)
 
 
-def send_activation_code(ctx: Ctx) -> None:
-    """Text a one-time code to the registered phone; only its hash is kept, for 10 minutes."""
+def send_activation_code(ctx: Ctx) -> bool:
+    """Text a one-time code to the registered phone; only its hash is kept, for 10 minutes.
+
+    False, with nothing texted or stored, when the phone's activation SMS limit is reached
+    (or the limiter is down: it fails closed).
+    """
+    if not ctx.backend.limits.activation_sms(ctx.msisdn):
+        return False
     code = f"{secrets.randbelow(10 ** ACTIVATION_DIGITS):0{ACTIVATION_DIGITS}d}"
-    record = {"hash": ctx.backend.hasher.hash_code(code), "tries": 0}
+    record = {"hash": seal(ctx.backend.seal_key, code), "tries": 0}
     ctx.scratch.put_value(_activation_key(ctx), json.dumps(record), ACTIVATION_TTL)
     ctx.sms("sms.activation_code", {"code": code}, purpose="activation_code", essential=True)
+    return True
 
 
 def _activation_key(ctx: Ctx) -> str:
@@ -101,7 +125,7 @@ def _check_activation(ctx: Ctx, code: str) -> Transition:
     if raw is None:
         return End("auth.code_expired")
     record: dict[str, Any] = json.loads(raw)
-    if ctx.backend.hasher.verify(record["hash"], code):
+    if sealed_matches(ctx.backend.seal_key, record["hash"], code):
         ctx.scratch.delete_value(_activation_key(ctx))
         ctx.data["_pin_flow"] = "activation"
         return Goto("auth.new_pin")
@@ -118,13 +142,13 @@ def _new_pin(ctx: Ctx, pin: str) -> Transition:
         validate_new_pin(pin)
     except InvalidPinError as exc:
         raise InvalidInput("auth.pin_too_simple" if exc.data["reason"] == "too_simple" else "auth.pin_format") from exc
-    ctx.data["_pin_candidate"] = ctx.backend.hasher.hash_code(pin)
+    ctx.data["_pin_candidate"] = seal(ctx.backend.seal_key, pin)
     return Goto("auth.confirm_pin")
 
 
 def _confirm_pin(ctx: Ctx, pin: str) -> Transition:
     candidate = ctx.data.pop("_pin_candidate", None)
-    if not candidate or not ctx.backend.hasher.verify(candidate, pin):
+    if not candidate or not sealed_matches(ctx.backend.seal_key, candidate, pin):
         return Goto("auth.new_pin", notice="auth.pin_mismatch")
     ctx.call(ctx.backend.set_pin, ctx.holder_kind, ctx.holder_number, pin)
     flow = ctx.data.pop("_pin_flow", None)
@@ -146,15 +170,15 @@ def _resume(ctx: Ctx) -> Transition:
 SCREENS = (
     Menu("session.resume", "session.resume", (
         Option("1", "session.resume_yes", _resume, leads_to=("auth.pin", "*")),
-        Option("2", "session.resume_no", start_fresh, leads_to=("public.home", "auth.pick_account", "auth.pin",
-                                                                "auth.activation_code", "auth.locked")),
+        Option("2", "session.resume_no", start_fresh, leads_to=("public.home", "auth.pick_account", *ACCOUNT_CHOSEN)),
     ), back=False),
     Pick("auth.pick_account", "auth.pick_account", _account_items, "auth.account_line", choose_account,
-         leads_to=("auth.pin", "auth.activation_code", "auth.locked"), back=False, page_size=3),
+         leads_to=ACCOUNT_CHOSEN, back=False, page_size=3),
     Prompt("auth.pin", "auth.pin", digits(4, "auth.pin_format"), _check_pin, secret=True, back=False,
            heads=("auth.pin_format", "auth.pin_wrong"),
            load=lambda ctx: {"name": ctx.data.get("holder_name", "")},
-           leads_to=("employer.home", "insured.home", "auth.locked", "auth.new_pin", "*")),
+           leads_to=("employer.home", "insured.home", "auth.locked", "auth.locked_day", "auth.blocked", "auth.new_pin",
+                     "*")),
     Prompt("auth.activation_code", "auth.activation_code", digits(ACTIVATION_DIGITS, "auth.code_format"),
            _check_activation, secret=True, back=False, load=lambda ctx: {"code_length": ACTIVATION_DIGITS},
            heads=("auth.code_format", "auth.code_wrong"),
@@ -164,6 +188,10 @@ SCREENS = (
     Prompt("auth.confirm_pin", "auth.confirm_pin", digits(4, "auth.pin_format"), _confirm_pin, secret=True,
            back=False, heads=("auth.pin_format",), leads_to=("auth.new_pin", "employer.home", "insured.home", "*")),
     Final("auth.locked", "auth.locked"),
+    Final("auth.locked_day", "auth.locked_day"),
+    Final("auth.blocked", "auth.blocked"),
+    Final("auth.code_limited", "auth.code_limited"),
+    Final("session.too_many", "session.too_many"),
     Final("auth.code_expired", "auth.code_expired"),
     Final("auth.code_blocked", "auth.code_blocked"),
 )

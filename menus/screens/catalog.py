@@ -18,7 +18,7 @@ from menus.screens import (
 _MODULES = (common, auth, public, settings, employer, payment, declaration, quitus, requests, insured)
 # Where sessions may start or end without a declared edge: the engine's own screens and the entry router's.
 ROOTS = ("session.resume", "auth.pick_account", "auth.pin", "auth.activation_code", "auth.locked", "public.home",
-         "common.too_many_errors", "common.sms_follows", "common.internal_error", "common.busy")
+         "common.too_many_errors", "common.sms_follows", "common.internal_error", "common.busy", "session.too_many")
 
 
 def build_registry() -> Registry:

@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from argon2 import PasswordHasher
 
 from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from core.clock import FixedClock
 from core.domain.accounts import EntryKind
 from core.domain.activity import ActivityKind
 from core.domain.contributions import WorkerPay
@@ -26,9 +28,11 @@ from core.domain.parties import HolderKind, InsuredPerson
 from core.domain.payment_references import ReferenceStatus, parse_reference_code
 from core.domain.payments import PaymentChannel
 from core.domain.pension import PensionOutcome
+from core.domain.pins import PinHasher, PinPolicy
 from core.domain.periods import ContributionPeriod
 from core.domain.requests import ClaimCategory, RequestKind, RequestStatus
 from core.services.accounts import contributor_account_summary
+from core.services.credentials import PinCheck, check_pin, credential_status, set_pin, unlock_pin
 from core.services.declarations import file_declaration
 from core.services.directory import holders_of
 from core.services.insured import individual_account, simulate_own_pension, simulate_typed_pension
@@ -205,3 +209,31 @@ def test_pension_simulation_from_the_individual_account(uow_factory: Factory, ru
     holders = holders_of(Msisdn("+22899112233"), uow=uow_factory())
     assert holders.is_registered and holders.insured_persons == (person,) and holders.employers == ()
     assert not holders_of(Msisdn("+22896000000"), uow=uow_factory()).is_registered
+
+
+def test_pin_locks_escalate_are_kept_across_units_of_work_and_a_correct_pin_clears_them(
+        uow_factory: Factory, clock: FixedClock) -> None:
+    hasher = PinHasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    policy = PinPolicy(2, (timedelta(minutes=5), timedelta(minutes=50)))
+    kind, number = HolderKind.EMPLOYER, "1000001"
+    set_pin(kind, number, "4826", uow=uow_factory(), clock=clock, hasher=hasher)
+
+    def check(pin: str) -> PinCheck:
+        return check_pin(kind, number, pin, uow=uow_factory(), clock=clock, hasher=hasher, policy=policy)
+
+    assert check("0000") == PinCheck(False, 1)
+    assert check("0000") == PinCheck(False, 0, clock.instant + timedelta(minutes=5))
+    assert check("4826") == PinCheck(False, 0, clock.instant + timedelta(minutes=5)), "locked: not even checked"
+    clock.instant += timedelta(minutes=6)
+    assert check("0000").locked_until == clock.instant + timedelta(minutes=50)
+    clock.instant += timedelta(minutes=51)
+    assert check("0000") == PinCheck(False, 0, None, blocked=True)
+    assert credential_status(kind, number, uow=uow_factory(), clock=clock, policy=policy).blocked
+    assert check("4826").blocked, "blocked: even the right PIN is refused"
+    assert unlock_pin(kind, number, uow=uow_factory())
+    assert check("4826").ok
+    with uow_factory() as uow:
+        credential = uow.credentials.get(kind, number)
+    assert credential is not None and (credential.failed_attempts, credential.lockouts, credential.locked_until) == (
+        0, 0, None)
+    assert not unlock_pin(HolderKind.INSURED, "9999999", uow=uow_factory())
