@@ -18,7 +18,7 @@ from core.ports import Transport
 from core.services.outbox_worker import LEASE_SAFETY_SHARE, WorkReport, drain
 from gateway.africastalking.sms_send import AfricasTalkingSmsTransport
 from gateway.email.smtp import SmtpTransport
-from gateway.runtime import runtime
+from gateway.runtime import runtime, uncertain_window
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,7 @@ def outbox_work(once: bool, batch: int, interval: float, lease: float, requeue_m
                        f"{transport.channel.value} send may take, so a slow send can outlive its lease and another "
                        "worker will mark it uncertain", err=True)
     rt = runtime()
+    window = uncertain_window()
     stop = threading.Event()
     with _stop_on_signals(stop):
         while not stop.is_set():
@@ -103,7 +104,7 @@ def outbox_work(once: bool, batch: int, interval: float, lease: float, requeue_m
                     break
                 try:
                     report = drain(transport, uow_factory=rt.uow_factory, clock=rt.clock, batch=batch,
-                                   lease_s=lease)
+                                   lease_s=lease, uncertain_window=window)
                 except Exception:
                     if once:
                         raise

@@ -1,8 +1,10 @@
 """The wired dependencies the edge hands to menus and core (built once by ``create_app``)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy.engine import Engine
@@ -10,6 +12,7 @@ from sqlalchemy.engine import Engine
 from core.domain.parameters import RuleBook
 from core.domain.pins import PinHasher
 from core.domain.alerts import AlertSender
+from core.domain.uncertain_sms import DEFAULT_UNCERTAIN_WINDOW
 from core.domain.msisdn import Msisdn
 from core.ports import Clock, ReceiptComposer, SmsSender, UnitOfWorkFactory
 from menus.service import UssdService
@@ -35,3 +38,10 @@ class Runtime:
 def runtime() -> Runtime:
     """The runtime of the current Flask app."""
     return current_app.extensions["cnss"]  # type: ignore[no-any-return]
+
+
+def uncertain_window(config: Mapping[str, Any] | None = None) -> timedelta:
+    """How long a delivery report may settle an uncertain SMS by its phone (``SMS_UNCERTAIN_WINDOW_MINUTES``)."""
+    config = config if config is not None else current_app.config
+    minutes = config.get("SMS_UNCERTAIN_WINDOW_MINUTES")
+    return timedelta(minutes=float(minutes)) if minutes else DEFAULT_UNCERTAIN_WINDOW

@@ -18,6 +18,14 @@ class DeliveryState(enum.Enum):
     UNKNOWN = "unknown"  # a status this gateway does not know: kept verbatim, changes nothing
 
 
+class RecipientMatch(enum.Enum):
+    """What a report whose provider id matches no message found among the uncertain SMS to its phone."""
+
+    NONE = "none"  # no uncertain SMS to that phone began within the window: the report changes nothing
+    ADOPTED = "adopted"  # exactly one: the report's id is now that message's, and the report settles it
+    AMBIGUOUS = "ambiguous"  # two or more: none is settled (the wrong one could be marked delivered)
+
+
 @dataclass(frozen=True, slots=True)
 class DeliveryMeaning:
     """The state a status stands for, and whether no later report can change it."""

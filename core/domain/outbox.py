@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
 from core.domain.sms_text import MAX_SEGMENTS, fit
 
@@ -48,6 +50,7 @@ class OutboundMessage:
     message_id: int | None = None
     segments: int | None = None
     encoding: str | None = None
+    attempt_started_at: datetime | None = None  # when the last send began (kept while the outcome is uncertain)
 
 
 def sms_message(recipient: str, text: str, purpose: str, idempotency_key: str, created_at: datetime, *,
@@ -56,3 +59,20 @@ def sms_message(recipient: str, text: str, purpose: str, idempotency_key: str, c
     fitted = fit(text, max_segments)
     return OutboundMessage(MessageChannel.SMS, recipient, fitted.text, purpose, idempotency_key, created_at,
                            essential=essential, segments=fitted.segments, encoding=fitted.encoding)
+
+
+# Purposes whose text carries a secret (a one-time code): it is masked once the provider has it.
+SECRET_PURPOSES: Final = frozenset({"activation_code"})
+# Statuses after which the outbox never sends a message again.
+SETTLED_FOR_GOOD: Final = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.FAILED,
+                                     MessageStatus.SKIPPED})
+_DIGIT = re.compile(r"[0-9]")
+
+
+def body_at_rest(purpose: str, body: str, status: MessageStatus) -> str | None:
+    """The text a message keeps once settled in ``status``: its digits masked for a secret purpose settled
+    for good (``votre code est ******``); None when it keeps its own text."""
+    if purpose not in SECRET_PURPOSES or status not in SETTLED_FOR_GOOD:
+        return None
+    masked = _DIGIT.sub("*", body)
+    return masked if masked != body else None

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from core.domain.delivery import DeliveryOutcome, DeliveryResult, RetryPolicy
-from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage
+from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage, body_at_rest
 from core.domain.quiet_hours import QUIET_PURPOSES, QuietHours
+from core.domain.uncertain_sms import carry_retry_note
 from core.ports import Clock, Transport, UnitOfWork, UnitOfWorkFactory
+from core.services.uncertain_sms import sweep_uncertain
 
 log = logging.getLogger(__name__)
 
@@ -92,15 +94,27 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
 
 
 def drain(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: Clock, batch: int = 50,
-          lease_s: float = 120, policy: RetryPolicy = _DEFAULT_POLICY) -> WorkReport:
-    """Repeat :func:`deliver_due` until a round claims nothing; the sum of the rounds."""
+          lease_s: float = 120, policy: RetryPolicy = _DEFAULT_POLICY,
+          uncertain_window: timedelta | None = None) -> WorkReport:
+    """Repeat :func:`deliver_due` until a round claims nothing; the sum of the rounds.
+
+    With ``uncertain_window``, uncertain SMS are swept before and after the rounds
+    (:func:`~core.services.uncertain_sms.sweep_uncertain`): the policy's retries go out in this
+    drain, and a message a dead worker left is settled by a report that came before it was found.
+    """
+    window = uncertain_window if transport.channel is MessageChannel.SMS else None
+    if window is not None:
+        sweep_uncertain(uow_factory=uow_factory, clock=clock, window=window)
     total = WorkReport()
     while True:
         report = deliver_due(transport, uow_factory=uow_factory, clock=clock, batch=batch, lease_s=lease_s,
                              policy=policy)
         if report.claimed == 0:
-            return total
+            break
         total += report
+    if window is not None:
+        sweep_uncertain(uow_factory=uow_factory, clock=clock, window=window)
+    return total
 
 
 def _opted_out(uow: UnitOfWork, claimed: list[OutboundMessage]) -> set[int]:
@@ -155,8 +169,10 @@ def _settle(message: OutboundMessage, result: DeliveryResult, *, uow_factory: Un
         log.info("outbox message %s: refused for good (%s)", message.message_id, result.error)
     with uow_factory() as uow:
         uow.outbox.settle(message.message_id, status, attempts=attempts, at=now, next_attempt_at=next_attempt_at,
-                          error=None if status is MessageStatus.SENT else result.error,
-                          provider_message_id=result.provider_message_id)
+                          error=None if status is MessageStatus.SENT else carry_retry_note(message.last_error,
+                                                                                           result.error),
+                          provider_message_id=result.provider_message_id,
+                          body=body_at_rest(message.purpose, message.body, status))
         uow.commit()
     return status
 

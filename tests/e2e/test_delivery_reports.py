@@ -1,20 +1,26 @@
 """Delivery reports over HTTP: stored verbatim, applied to the sent message, never refused for an unknown status."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+import sqlalchemy as sa
 
 from core.adapters.sqlalchemy import tables as t
 from core.domain.delivery import DeliveryOutcome, DeliveryResult
 from core.domain.delivery_reports import DeliveryState, meaning_of, settled_status, supersedes
+from core.domain.msisdn import Msisdn
 from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage, sms_message
-from core.services.outbox_worker import deliver_due
+from core.domain.parties import Employer
+from core.services.outbox_worker import deliver_due, drain
 from gateway.africastalking.sms import parse_delivery_report
+from gateway.africastalking.sms_send import AfricasTalkingSmsTransport
 from gateway.base import MalformedRequestError
 from tests.e2e.conftest import EMPLOYER_PHONE, Gateway
+from tests.support.fake_at import FakeAfricasTalking, Reply
 
 DELIVERY = "/gateway/at/sms/delivery"
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
@@ -172,3 +178,63 @@ def test_an_uncertain_message_is_settled_by_its_report(gateway: Gateway) -> None
     assert (row.status, row.delivery_failure) == ("failed", "DeliveryFailure")
     report = deliver_due(ScriptedSmsTransport({}), uow_factory=gateway.rt.uow_factory, clock=gateway.clock)
     assert report.claimed == 0, "a settled message is never sent again"
+
+
+NEW_PHONE = "+22897000001"
+
+
+def _cells(gateway: Gateway) -> set[tuple[str, str, str]]:
+    """Every non-empty value of every table, as text: (table, column, value)."""
+    cells: set[tuple[str, str, str]] = set()
+    with gateway.rt.engine.connect() as connection:
+        for table in t.metadata.sorted_tables:
+            for row in connection.execute(sa.select(table)):
+                cells.update((table.name, column, str(value)) for column, value in row._mapping.items()
+                             if value is not None)
+    return cells
+
+
+def _activation_code_texted(gateway: Gateway, fake: FakeAfricasTalking, *, read_timeout: float = 2.0) -> str:
+    """A first-use dial queues an activation code; the worker sends it to the fake AT; the code it received."""
+    with gateway.rt.uow_factory() as uow:
+        uow.employers.add(Employer("1000003", "GARAGE DE LA LAGUNE", (Msisdn(NEW_PHONE),)))
+        uow.commit()
+    assert "code à 6 chiffres" in gateway.phone(NEW_PHONE).dial()
+    transport = AfricasTalkingSmsTransport("sandbox", fake.api_key, base_url=fake.url, sender_id="CNSS",
+                                           timeout=(1.0, read_timeout))
+    drain(transport, uow_factory=gateway.rt.uow_factory, clock=gateway.clock)
+    [taken] = fake.records("accepted")
+    code = re.search(r"\b(\d{6})\b", taken.message)
+    assert code is not None and taken.to == NEW_PHONE
+    return code.group(1)
+
+
+def test_no_table_keeps_an_activation_code_once_at_took_it(gateway: Gateway) -> None:
+    before = _cells(gateway)
+    with FakeAfricasTalking() as fake:
+        code = _activation_code_texted(gateway, fake)
+        assert _report(gateway, **fake.delivery_report(NEW_PHONE)) == 200
+    holding = {cell for cell in _cells(gateway) if code in cell[2]}
+    assert holding <= {cell for cell in before if code in cell[2]}, "only a value that held those digits before"
+    [sms] = gateway.sms.to(Msisdn(NEW_PHONE))
+    assert sms.startswith("CNSS: votre code d'activation est ******.")
+    assert _message_to(gateway, NEW_PHONE).status == "delivered"
+
+
+def test_an_uncertain_activation_code_is_settled_by_its_report_and_masked(gateway: Gateway) -> None:
+    with FakeAfricasTalking() as fake:
+        fake.default = Reply.accept(delay_s=1.5)  # AT takes it, its answer comes after the read timeout
+        code = _activation_code_texted(gateway, fake, read_timeout=0.5)
+        row = _message_to(gateway, NEW_PHONE)
+        assert (row.status, row.provider_message_id) == ("uncertain", None) and code in row.body, "may be retried"
+        gateway.clock.advance(minutes=3)
+        form = fake.delivery_report(NEW_PHONE)
+        assert _report(gateway, **form) == 200
+    row = _message_to(gateway, NEW_PHONE)
+    assert (row.status, row.provider_message_id) == ("delivered", form["id"])
+    assert code not in row.body and "******" in row.body
+
+
+def _message_to(gateway: Gateway, phone: str) -> Any:
+    (row,) = gateway.rows(t.outbound_messages, t.outbound_messages.c.recipient == phone)
+    return row

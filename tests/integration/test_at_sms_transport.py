@@ -140,7 +140,7 @@ def test_a_refused_number_fails_for_good_and_is_never_sent_again(
     clock.advance(days=1)
     assert drain(_transport(fake), uow_factory=uow_factory, clock=clock) == WorkReport()
     assert len(fake.records()) == 2
-    assert PHONE not in caplog.text and "+228****2233" in caplog.text and "Recu de paiement" not in caplog.text
+    assert PHONE not in caplog.text and "****2233" in caplog.text and "Recu de paiement" not in caplog.text
 
 
 def test_an_invalid_sender_id_with_no_recipients_fails_for_good_and_says_so_loudly(
@@ -292,7 +292,7 @@ def test_no_log_line_or_recorded_error_carries_the_number_or_the_text(
         results.append(transport.send(_message()))
     recorded = " ".join(str(r.error) for r in results) + caplog.text
     assert PHONE not in recorded and PHONE[1:] not in recorded and "Recu de paiement" not in recorded
-    assert "+228****2233" in caplog.text and "***" in str(results[0].error)
+    assert "****2233" in caplog.text and "***" in str(results[0].error)
 
 
 def test_the_sdk_posts_to_the_configured_base_url_and_needs_no_warning_filter() -> None:

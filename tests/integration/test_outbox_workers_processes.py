@@ -10,6 +10,10 @@ again and sent once; the one whose send had begun may have reached AT, so it bec
 * ``test_a_worker_killed_while_at_holds_its_request_...``: the fake holds one request unanswered and the
   worker is killed while blocked on it. Proved: every message reached the fake exactly once (none twice);
   the held one is left uncertain, all the others are SENT.
+* ``test_a_worker_killed_after_at_took_its_message_...``: AT takes request 120 but answers slowly, and the
+  worker is killed waiting. AT's delivery report (which carries the phone, not a message id we know)
+  is posted to the app while the message is still ``sending``; the next worker finds it uncertain and
+  settles it by that report. Proved: every message reached AT exactly once, none is left uncertain.
 * ``test_a_worker_killed_at_an_arbitrary_instant_...``: a kill anywhere in a 20 ms-per-message stream.
   Proved: no message reached the fake twice; every message is SENT except at most the one in flight at
   the kill, which is uncertain.
@@ -30,6 +34,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from app import create_app
 from config import SETTINGS
 from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage, sms_message
@@ -127,6 +132,39 @@ def test_a_worker_killed_while_at_holds_its_request_loses_nothing_and_duplicates
     assert len(set(ids)) == 299 and all(i.startswith("ATXid_") for i in ids)
 
 
+def test_a_worker_killed_after_at_took_its_message_is_settled_by_the_delivery_report_and_sends_nothing_twice(
+        postgres_engine: Engine, postgres_url: str, tmp_path: Path) -> None:
+    messages = _queue(postgres_engine, 200)
+    slow_at = 120  # AT takes the 120th message on arrival and answers 30 s later
+    with FakeAfricasTalking() as fake:
+        fake.reply_at(slow_at, Reply.accept(delay_s=30))
+        env = _env(postgres_url, fake)
+        log = tmp_path / "loop.log"
+        worker = _worker(env, log, "--interval", "0.2", "--batch", str(BATCH), "--lease", str(LEASE_S))
+        try:
+            assert fake.wait_for(slow_at, timeout_s=60), log.read_text()
+        finally:
+            _kill(worker)
+        killed_at = time.monotonic()
+        [taken] = [r for r in fake.records() if r.seq == slow_at]
+
+        app = create_app({"DATABASE_URL": postgres_url, "TESTING": True})
+        report = app.test_client().post("/gateway/at/sms/delivery", data=fake.delivery_report(taken.to))
+        assert report.status_code == 200  # stored: its message is still "sending" under the dead worker's lease
+        app.extensions["cnss"].engine.dispose()
+
+        output = _finish_after_the_lease(env, tmp_path, killed_at)
+
+        assert _sent(output) == 200 - slow_at, output
+        assert fake.arrivals() == {(m.recipient, m.body): 1 for m in messages}  # every one exactly once
+        assert fake.accepted() == {(m.recipient, m.body): 1 for m in messages}
+    rows = _rows(postgres_engine)
+    [settled] = [m for m in rows if m.body == taken.message]
+    assert (settled.status, settled.provider_message_id, settled.attempts) == (
+        MessageStatus.DELIVERED, taken.message_id, 1)
+    assert {m.status for m in rows if m is not settled} == {MessageStatus.SENT}
+
+
 def test_a_worker_killed_at_an_arbitrary_instant_loses_nothing_and_resends_at_most_its_in_flight_message(
         postgres_engine: Engine, postgres_url: str, tmp_path: Path) -> None:
     messages = _queue(postgres_engine, 300)
@@ -160,6 +198,13 @@ def test_a_worker_killed_at_an_arbitrary_instant_loses_nothing_and_resends_at_mo
             assert uncertain[0].body == in_flight.message or missing == {(uncertain[0].recipient, uncertain[0].body)}
         assert _sent(output) == 300 - taken_before - len(missing), output
         print(f"\nkilled after {taken_before} requests; left uncertain: {len(uncertain)}")
+        if uncertain and not missing:  # AT took the in-flight message: its report settles it
+            app = create_app({"DATABASE_URL": postgres_url, "TESTING": True})
+            form = fake.delivery_report(uncertain[0].recipient)
+            assert app.test_client().post("/gateway/at/sms/delivery", data=form).status_code == 200
+            app.extensions["cnss"].engine.dispose()
+            [settled] = [m for m in _rows(postgres_engine) if m.message_id == uncertain[0].message_id]
+            assert (settled.status, settled.provider_message_id) == (MessageStatus.DELIVERED, form["id"])
 
 
 def test_two_worker_processes_drain_2000_messages_and_send_each_exactly_once(

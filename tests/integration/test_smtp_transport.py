@@ -161,7 +161,8 @@ def test_a_refused_recipient_fails_for_good_without_its_address_in_the_record(
     assert (row.status, row.attempts) == (MessageStatus.FAILED, 1)
     assert row.last_error is not None and row.last_error.startswith("RCPT TO: 550 5.1.1")
     assert "ancien@" not in row.last_error and "@boulangerie-du-port.tg" in row.last_error
-    assert REFUSED not in caplog.text and handler.received == []
+    ours = [r.getMessage() for r in caplog.records if not r.name.startswith("mail.")]  # not the test server's log
+    assert not [line for line in ours if REFUSED in line] and handler.received == []
 
 
 def test_a_temporary_refusal_requeues_the_message(

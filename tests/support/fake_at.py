@@ -213,6 +213,12 @@ class FakeAfricasTalking:
             time.sleep(0.005)
         return False
 
+    def delivery_report(self, number: str, status: str = "Success") -> dict[str, str]:
+        """The delivery-report form AT would post for the last message taken for ``number``."""
+        [last, *_] = sorted((r for r in self.records(ACCEPTED) if r.to == number), key=lambda r: -r.seq)
+        return {"id": last.message_id or "", "status": status, "phoneNumber": number, "networkCode": "61501",
+                "retryCount": "0"}
+
     # Request handling (called from the server's threads).
 
     def _answer(self, api_key: str | None, form: dict[str, list[str]]) -> tuple[Reply | None, list[ReceivedSms]]:

@@ -8,8 +8,9 @@ from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.adapters.sqlalchemy import tables as t
-from core.domain.delivery_reports import DeliveryReport, DeliveryState, meaning_of, settled_status, supersedes
-from core.domain.outbox import MessageStatus
+from core.domain.delivery_reports import (
+    DeliveryReport, DeliveryState, RecipientMatch, meaning_of, settled_status, supersedes)
+from core.domain.outbox import MessageChannel, MessageStatus, body_at_rest
 
 # Column widths of the tables (a longer provider value is cut, never refused: refusing makes the provider retry).
 _STATUS_WIDTH, _FAILURE_WIDTH = 32, 64
@@ -63,7 +64,8 @@ class SqlAlchemyDeliveryReportRepository:
         The row is locked (PostgreSQL) so that a worker cannot claim it while its report settles it.
         """
         c = t.outbound_messages.c
-        query = sa.select(c.id, c.status, c.delivery_status).where(c.provider_message_id == provider_message_id)
+        query = sa.select(c.id, c.status, c.delivery_status, c.purpose, c.body).where(
+            c.provider_message_id == provider_message_id)
         if self._connection.dialect.name == "postgresql":
             query = query.with_for_update()
         rows = list(self._connection.execute(query))
@@ -83,5 +85,44 @@ class SqlAlchemyDeliveryReportRepository:
                 values["next_attempt_at"] = None
                 if settled in (MessageStatus.SENT, MessageStatus.DELIVERED):
                     values["sent_at"] = sa.func.coalesce(c.sent_at, at)
+                masked = body_at_rest(row.purpose, row.body, settled)
+                if masked is not None:
+                    values["body"] = masked
             self._connection.execute(sa.update(t.outbound_messages).where(c.id == row.id).values(**values))
         return bool(rows)
+
+    def adopt_uncertain(self, recipient: str, started_from: datetime, started_to: datetime,
+                        provider_message_id: str) -> RecipientMatch:
+        """Give a report's provider id to the one uncertain SMS to ``recipient`` (E.164) whose send began in
+        [started_from, started_to] and that has no provider id yet; two or more such messages: none.
+
+        The candidates are locked (PostgreSQL): of two reports racing for one message, the second finds
+        it taken, unless it carries the same id (a repeat), which then applies to it as well.
+        """
+        c = t.outbound_messages.c
+        candidate = sa.and_(c.status == MessageStatus.UNCERTAIN.value, c.provider_message_id.is_(None),
+                            c.attempt_started_at >= started_from, c.attempt_started_at <= started_to)
+        query = sa.select(c.id, c.provider_message_id).where(
+            c.channel == MessageChannel.SMS.value, c.recipient == recipient,
+            sa.or_(candidate, c.provider_message_id == provider_message_id)).order_by(c.id)
+        if self._connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        rows = list(self._connection.execute(query))
+        if any(row.provider_message_id == provider_message_id for row in rows):
+            return RecipientMatch.ADOPTED
+        if not rows:
+            return RecipientMatch.NONE
+        if len(rows) > 1:
+            return RecipientMatch.AMBIGUOUS
+        self._connection.execute(sa.update(t.outbound_messages).where(c.id == rows[0].id).values(
+            provider_message_id=provider_message_id))
+        return RecipientMatch.ADOPTED
+
+    def unmatched(self, recipient: str, since: datetime, until: datetime) -> list[DeliveryReport]:
+        """Reports to ``recipient`` received in [since, until] whose provider id is no message's, oldest first."""
+        d, m = t.delivery_reports.c, t.outbound_messages.c
+        ours = sa.select(m.id).where(m.provider_message_id == d.provider_message_id).exists()
+        rows = self._connection.execute(sa.select(t.delivery_reports).where(
+            d.phone == recipient, d.received_at >= since, d.received_at <= until, ~ours).order_by(d.id))
+        return [DeliveryReport(r.provider, r.provider_message_id, r.status, r.received_at, r.phone, r.network_code,
+                               r.failure_reason, r.retry_count, r.id) for r in rows]

@@ -1,0 +1,188 @@
+"""Uncertain SMS settled by a report to their phone within the window, else by their kind's policy after it."""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from core.adapters.sqlalchemy import tables as t
+from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from core.domain.delivery import DeliveryResult
+from core.domain.delivery_reports import DeliveryReport, RecipientMatch
+from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage, sms_message
+from core.domain.uncertain_sms import GIVEN_UP_AFTER_RETRY_NOTE, GIVEN_UP_NOTE
+from core.ports import UnitOfWorkFactory
+from core.services.delivery_reports import record_delivery_report
+from core.services.outbox_worker import deliver_due, drain
+from core.services.uncertain_sms import UncertainSweep, sweep_uncertain
+from tests.support.clock import SettableClock
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+PHONE, OTHER = "+22890112233", "+22891223344"
+WINDOW = timedelta(minutes=60)
+
+
+class Transport:
+    """Answers "uncertain" (a read timeout) to the keys in ``unsure``, accepts the others."""
+
+    channel = MessageChannel.SMS
+
+    def __init__(self, *unsure: str) -> None:
+        self.unsure = set(unsure)
+        self.sent: list[str] = []
+
+    def send(self, message: OutboundMessage) -> DeliveryResult:
+        self.sent.append(message.idempotency_key)
+        if message.idempotency_key in self.unsure:
+            return DeliveryResult.uncertain("read timeout")
+        return DeliveryResult.accepted(f"ATXid_{message.idempotency_key}")
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock(NOW)
+
+
+def _uncertain(uow_factory: UnitOfWorkFactory, clock: SettableClock, *messages: tuple[str, str, str]) -> None:
+    """Queue (key, phone, purpose) SMS and send them, each left uncertain."""
+    with uow_factory() as uow:
+        for key, phone, purpose in messages:
+            uow.outbox.add(sms_message(phone, f"CNSS {purpose} {key}", purpose, key, clock.now(),
+                                       essential=purpose != "statement"))
+        uow.commit()
+    transport = Transport(*(key for key, _, _ in messages))
+    deliver_due(transport, uow_factory=uow_factory, clock=clock)
+    assert sorted(transport.sent) == sorted(key for key, _, _ in messages)
+
+
+def _report(uow_factory: UnitOfWorkFactory, clock: SettableClock, provider_id: str, phone: str | None,
+            status: str = "Success") -> bool:
+    report = DeliveryReport("at", provider_id, status, clock.now(), phone=phone, network_code="61501")
+    return record_delivery_report(report, uow=uow_factory(), window=WINDOW)
+
+
+def _get(uow_factory: UnitOfWorkFactory, key: str) -> OutboundMessage:
+    with uow_factory() as uow:
+        message = uow.outbox.get(key)
+    assert message is not None
+    return message
+
+
+@pytest.mark.parametrize("phone_as_sent", [PHONE, "0022890112233", "90 11 22 33"])
+def test_a_report_with_an_unknown_id_settles_the_one_uncertain_sms_to_its_phone(
+        uow_factory: SqlAlchemyUnitOfWorkFactory, clock: SettableClock, phone_as_sent: str) -> None:
+    _uncertain(uow_factory, clock, ("receipt", PHONE, "payment_receipt"), ("other", OTHER, "payment_receipt"))
+    clock.advance(minutes=59)
+
+    assert _report(uow_factory, clock, "ATXid_77", phone_as_sent, "Submitted")
+    row = _get(uow_factory, "receipt")
+    assert (row.status, row.provider_message_id) == (MessageStatus.SENT, "ATXid_77")
+    clock.advance(minutes=30)  # later reports carry the id, which is now the message's
+    assert _report(uow_factory, clock, "ATXid_77", PHONE, "Success")
+    assert _get(uow_factory, "receipt").status is MessageStatus.DELIVERED
+    other = _get(uow_factory, "other")
+    assert (other.status, other.provider_message_id) == (MessageStatus.UNCERTAIN, None), "another phone's message"
+    with uow_factory() as uow:  # settled: neither re-sent nor given up after the window
+        assert uow.outbox.uncertain_unreported(MessageChannel.SMS, 10) == [other]
+
+
+def test_a_report_after_the_window_settles_nothing(uow_factory: SqlAlchemyUnitOfWorkFactory,
+                                                   clock: SettableClock) -> None:
+    _uncertain(uow_factory, clock, ("receipt", PHONE, "payment_receipt"))
+    clock.advance(minutes=61)
+    assert not _report(uow_factory, clock, "ATXid_77", PHONE)
+    row = _get(uow_factory, "receipt")
+    assert (row.status, row.provider_message_id) == (MessageStatus.UNCERTAIN, None)
+
+
+def test_two_uncertain_sms_to_the_phone_in_the_window_are_ambiguous_and_neither_is_settled(
+        uow_factory: SqlAlchemyUnitOfWorkFactory, clock: SettableClock, caplog: pytest.LogCaptureFixture) -> None:
+    _uncertain(uow_factory, clock, ("reference", PHONE, "payment_reference"))
+    clock.advance(minutes=20)
+    _uncertain(uow_factory, clock, ("receipt", PHONE, "payment_receipt"))
+    clock.advance(minutes=5)
+    with caplog.at_level(logging.INFO):
+        assert not _report(uow_factory, clock, "ATXid_77", PHONE)
+    for key in ("reference", "receipt"):
+        row = _get(uow_factory, key)
+        assert (row.status, row.provider_message_id) == (MessageStatus.UNCERTAIN, None)
+    assert "several uncertain SMS to " in caplog.text and "****2233" in caplog.text and PHONE not in caplog.text
+
+
+@pytest.mark.parametrize("phone", [OTHER, "+33612345678", "not a phone", "9" * 32, None])
+def test_a_junk_report_changes_no_message(uow_factory: SqlAlchemyUnitOfWorkFactory, clock: SettableClock,
+                                          engine: Engine, phone: str | None) -> None:
+    _uncertain(uow_factory, clock, ("receipt", PHONE, "payment_receipt"))
+    with engine.connect() as connection:
+        before = list(connection.execute(sa.select(t.outbound_messages)))
+    clock.advance(minutes=1)
+    assert not _report(uow_factory, clock, "ATXid_junk", phone)
+    with engine.connect() as connection:
+        assert list(connection.execute(sa.select(t.outbound_messages))) == before
+        assert connection.execute(sa.select(sa.func.count()).select_from(t.delivery_reports)).scalar_one() == 1
+
+
+def test_after_the_window_an_essential_sms_is_sent_once_more_and_a_non_essential_one_fails(
+        uow_factory: SqlAlchemyUnitOfWorkFactory, clock: SettableClock) -> None:
+    _uncertain(uow_factory, clock, ("receipt", PHONE, "payment_receipt"), ("statement", PHONE, "statement"),
+               ("code", OTHER, "payment_reference"), ("activation", OTHER, "activation_code"))
+    clock.advance(minutes=59)
+    assert sweep_uncertain(uow_factory=uow_factory, clock=clock, window=WINDOW) == UncertainSweep()
+    clock.advance(minutes=2)
+
+    unsure_again = Transport("code")
+    drain(unsure_again, uow_factory=uow_factory, clock=clock, uncertain_window=WINDOW)
+    assert sorted(unsure_again.sent) == ["code", "receipt"], "the essential ones go once more, the statement not"
+    assert _get(uow_factory, "receipt").status is MessageStatus.SENT
+    statement = _get(uow_factory, "statement")
+    assert (statement.status, statement.last_error) == (MessageStatus.FAILED, GIVEN_UP_NOTE)
+    activation = _get(uow_factory, "activation")  # its code expired long ago: a late copy would only confuse
+    assert (activation.status, activation.last_error) == (MessageStatus.FAILED, GIVEN_UP_NOTE)
+
+    clock.advance(minutes=61)  # the retried reference is uncertain again: it is not sent a third time
+    drain(unsure_again, uow_factory=uow_factory, clock=clock, uncertain_window=WINDOW)
+    assert sorted(unsure_again.sent) == ["code", "receipt"]
+    code = _get(uow_factory, "code")
+    assert (code.status, code.last_error, code.attempts) == (MessageStatus.FAILED, GIVEN_UP_AFTER_RETRY_NOTE, 2)
+
+
+def test_a_report_that_came_before_a_dead_worker_was_found_settles_its_message(
+        uow_factory: SqlAlchemyUnitOfWorkFactory, clock: SettableClock) -> None:
+    with uow_factory() as uow:
+        uow.outbox.add(sms_message(PHONE, "CNSS recu R-1", "payment_receipt", "receipt", clock.now(), essential=True))
+        [claimed] = uow.outbox.claim_due(MessageChannel.SMS, clock.now(), clock.now() + timedelta(minutes=2), 10)
+        assert claimed.message_id is not None
+        uow.outbox.start_attempt(claimed.message_id, clock.now())
+        uow.commit()  # ... and the worker dies while AT takes the message
+    clock.advance(seconds=20)
+    assert not _report(uow_factory, clock, "ATXid_77", PHONE), "the message is still 'sending' under its lease"
+
+    clock.advance(minutes=5)
+    transport = Transport()
+    drain(transport, uow_factory=uow_factory, clock=clock, uncertain_window=WINDOW)
+    row = _get(uow_factory, "receipt")
+    assert (row.status, row.provider_message_id, transport.sent) == (MessageStatus.DELIVERED, "ATXid_77", [])
+
+
+@pytest.mark.postgres
+def test_two_reports_racing_for_one_uncertain_sms_settle_it_once(postgres_engine: Engine,
+                                                                 clock: SettableClock) -> None:
+    uow_factory = SqlAlchemyUnitOfWorkFactory(postgres_engine)
+    _uncertain(uow_factory, clock, ("receipt", PHONE, "payment_receipt"))
+    clock.advance(minutes=1)
+    results: list[bool] = []
+    with uow_factory() as first:
+        assert first.delivery_reports.adopt_uncertain(PHONE, clock.now() - WINDOW, clock.now(), "ATXid_1") \
+            is RecipientMatch.ADOPTED
+        racer = threading.Thread(target=lambda: results.append(_report(uow_factory, clock, "ATXid_2", PHONE)))
+        racer.start()
+        racer.join(timeout=0.5)
+        assert racer.is_alive(), "the second report waits for the first one's row lock"
+        first.commit()
+    racer.join(timeout=10)
+    assert results == [False]
+    assert _get(uow_factory, "receipt").provider_message_id == "ATXid_1"
