@@ -18,3 +18,4 @@ class PaymentRejection:
     paid_at: datetime | None = None
     detail: str = ""
     rejection_id: int | None = None
+    replays: int = 0  # how many times the same refusal (provider, transaction id, reason) came again

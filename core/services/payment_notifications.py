@@ -39,7 +39,10 @@ def notify_payment(
     uow_factory: UnitOfWorkFactory, clock: Clock, rulebook: RuleBook, receipts: ReceiptComposer,
     finance_phones: Sequence[Msisdn] = (), account_label: str | None = None,
 ) -> RecordedPayment:
-    """Record the payment with its receipts; a refusal is stored (and alerted) before it is re-raised."""
+    """Record the payment with its receipts; a refusal is stored (and alerted) before it is re-raised.
+
+    A replayed refusal (same provider, transaction id and reason) only counts as a replay: one row, one alert.
+    """
     try:
         return record_payment(reference=reference, amount=amount, provider=provider, transaction_id=transaction_id,
                               channel=channel, paid_at=paid_at, uow=uow_factory(), clock=clock, rulebook=rulebook,
@@ -49,8 +52,8 @@ def notify_payment(
         rejection = PaymentRejection(provider, transaction_id, reference, amount, reason, clock.now(), paid_at,
                                      json.dumps(error.data, default=str, sort_keys=True))
         with uow_factory() as uow:
-            uow.rejections.add(rejection)
-            if reason in ALERTED_REASONS:
+            first = uow.rejections.add(rejection)
+            if first and reason in ALERTED_REASONS:
                 text = receipts.rejection_alert(rejection)
                 for phone in finance_phones:
                     uow.outbox.add(sms_message(phone.e164, text, "finance_alert",

@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+import traceback
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from core.domain.errors import InvalidPaymentReferenceError, PaymentReferenceNotFoundError
 from core.domain.payments import PaymentChannel
 from core.services.payment_notifications import REJECTION_REASONS, notify_payment
 from core.services.payment_references import ReferenceView, follow_reference
 from core.services.payments import RecordedPayment
-from gateway.bank.notices import InvalidNotice, parse_notice
+from gateway.bank.notices import InvalidNotice, is_reference, parse_notice
 from gateway.bank.openapi import DOCUMENT
 from gateway.bank.signing import SignatureProblem, verify
 from gateway.runtime import runtime
@@ -21,6 +26,15 @@ logger = logging.getLogger(__name__)
 bank = Blueprint("bank_api", __name__, url_prefix="/api/bank/v1")
 mobile_money = Blueprint("mobile_money_api", __name__, url_prefix="/api/mobile-money/v1")
 JsonReply = tuple[Response, int]
+Result = TypeVar("Result")
+DEFAULT_DEADLINE_SECONDS = 5.0
+RETRY_AFTER_SECONDS = "30"
+# Storage work runs here so a frozen database cannot hold a bank's request past its deadline.
+_storage_workers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bank-api-storage")
+
+
+class DeadlineExceeded(Exception):
+    """The storage work did not finish within BANK_REQUEST_DEADLINE (it may still commit: replays are safe)."""
 
 
 def _reply(status: int, **body: Any) -> JsonReply:
@@ -53,13 +67,50 @@ def _check_signature(secrets: dict[str, str], caller: str | None) -> JsonReply |
     return None
 
 
+def _within_deadline(work: Callable[[], Result]) -> Result:
+    """Run ``work`` (no Flask context inside) on a storage worker; ``DeadlineExceeded`` when it overruns."""
+    deadline = float(current_app.config.get("BANK_REQUEST_DEADLINE") or DEFAULT_DEADLINE_SECONDS)
+    pending = _storage_workers.submit(work)
+    try:
+        return pending.result(timeout=deadline)
+    except TimeoutError:
+        pending.cancel()  # never started: nothing will be written
+        raise DeadlineExceeded() from None
+
+
 @bank.errorhandler(SQLAlchemyError)
 @mobile_money.errorhandler(SQLAlchemyError)
-def _storage_down(error: SQLAlchemyError) -> JsonReply:
-    logger.error("database unavailable on %s: %s", request.path, type(error).__name__)
+@bank.errorhandler(OSError)
+@mobile_money.errorhandler(OSError)
+@bank.errorhandler(DeadlineExceeded)
+@mobile_money.errorhandler(DeadlineExceeded)
+def _storage_down(error: Exception) -> JsonReply:
+    logger.error("storage unavailable on %s: %s", request.path, type(error).__name__)
     response, status = _reply(503, error="unavailable", detail="not recorded; retry later")
-    response.headers["Retry-After"] = "30"
+    response.headers["Retry-After"] = RETRY_AFTER_SECONDS
     return response, status
+
+
+@bank.errorhandler(RequestEntityTooLarge)
+@mobile_money.errorhandler(RequestEntityTooLarge)
+def _too_large(_error: RequestEntityTooLarge) -> JsonReply:
+    return _reply(413, error="payload_too_large", detail="the body is larger than this API accepts")
+
+
+@bank.errorhandler(HTTPException)
+@mobile_money.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> JsonReply:
+    return _reply(error.code or 500, error=error.name.lower().replace(" ", "_"))
+
+
+@bank.errorhandler(Exception)
+@mobile_money.errorhandler(Exception)
+def _unexpected(error: Exception) -> JsonReply:
+    error_id = uuid.uuid4().hex[:12]
+    # The frames, not the message: an exception's text may carry the request's values.
+    logger.error("unexpected %s on %s (error_id=%s)\n%s", type(error).__name__, request.path, error_id,
+                 "".join(traceback.format_tb(error.__traceback__)))
+    return _reply(500, error="internal_error", error_id=error_id)
 
 
 @bank.get("/openapi.json")
@@ -71,8 +122,11 @@ def openapi() -> Response:
 @bank.get("/references/<reference>")
 def get_reference(reference: str) -> JsonReply:
     """Look a payment reference up (amount, employer name, date)."""
+    if not is_reference(reference):
+        return _reply(400, error="invalid_reference")
+    uow_factory, clock = runtime().uow_factory, runtime().clock
     try:
-        view = follow_reference(reference, uow=runtime().uow_factory(), clock=runtime().clock)
+        view = _within_deadline(lambda: follow_reference(reference, uow=uow_factory(), clock=clock))
     except InvalidPaymentReferenceError:
         return _reply(400, error="invalid_reference")
     except PaymentReferenceNotFoundError:
@@ -100,17 +154,19 @@ def post_mobile_money_payment(operator: str) -> JsonReply:
 
 
 def _notify(provider: str, channel: PaymentChannel) -> JsonReply:
-    try:
-        notice = parse_notice(request.get_data(cache=True))
-    except InvalidNotice as invalid:
-        return jsonify(invalid.body()), 400
     rt = runtime()
     try:
-        recorded = notify_payment(
+        notice = parse_notice(request.get_data(cache=True), rt.clock.now())
+    except InvalidNotice as invalid:
+        return jsonify(invalid.body()), 400
+    uow_factory, clock, rulebook, receipts, finance_phones = (rt.uow_factory, rt.clock, rt.rulebook, rt.receipts,
+                                                              rt.finance_phones)
+    try:
+        recorded = _within_deadline(lambda: notify_payment(
             reference=notice.reference, amount=notice.amount, provider=provider,
             transaction_id=notice.transaction_id, channel=channel, paid_at=notice.paid_at,
-            uow_factory=rt.uow_factory, clock=rt.clock, rulebook=rt.rulebook, receipts=rt.receipts,
-            finance_phones=rt.finance_phones, account_label=notice.account_label)
+            uow_factory=uow_factory, clock=clock, rulebook=rulebook, receipts=receipts,
+            finance_phones=finance_phones, account_label=notice.account_label))
     except InvalidPaymentReferenceError:
         return _reply(400, error="invalid_reference", field="reference")
     except tuple(REJECTION_REASONS) as refused:

@@ -75,3 +75,50 @@ def test_error_bodies_match_the_document(gateway: Gateway, status: int, monkeypa
     assert answer.status_code == status
     check("/api/bank/v1/payments" if status == 401 else "/api/bank/v1/references/{reference}",
           "post" if status == 401 else "get", status, answer.json)
+
+
+def test_the_document_states_the_bounds_and_who_signs_what(gateway: Gateway) -> None:
+    document: dict[str, Any] = gateway.client.get("/api/bank/v1/openapi.json").json or {}
+    schemes = document["components"]["securitySchemes"]
+    paths = document["paths"]
+
+    def signer(template: str, method: str) -> str:
+        (requirement,) = paths[template][method]["security"]
+        (id_scheme,) = set(requirement) - {"timestamp", "signature"}
+        return str(schemes[id_scheme]["name"])
+
+    assert signer("/api/mobile-money/v1/{operator}/payments", "post") == "X-Operator-Id"
+    assert signer("/api/bank/v1/payments", "post") == signer("/api/bank/v1/references/{reference}", "get") == "X-Bank-Id"
+    notice = document["components"]["schemas"]["PaymentNotification"]["properties"]
+    assert (notice["amount"]["minimum"], notice["amount"]["maximum"]) == (1, 100_000_000_000)
+    pattern = re.compile(notice["reference"]["pattern"])
+    assert pattern.fullmatch("3110 5015 2686") and pattern.fullmatch("311050152686")
+    assert not pattern.fullmatch("31105015268") and not pattern.fullmatch("3110\x0050152686")
+    for template, method in (("/api/bank/v1/payments", "post"), ("/api/mobile-money/v1/{operator}/payments", "post")):
+        responses = paths[template][method]["responses"]
+        assert {"amount_out_of_range", "paid_at_in_future", "paid_at_out_of_range"} <= set(
+            responses["400"]["content"]["application/json"]["schema"]["properties"]["error"]["enum"])
+        assert {"400", "401", "404", "409", "413", "500", "503"} <= set(responses)
+
+
+def test_hardening_answers_match_the_document(gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:
+    check = _checker(gateway.client.get("/api/bank/v1/openapi.json").json or {})
+    bank, pay_path = gateway.bank(), "/api/bank/v1/payments"
+    notice = {"reference": "311050152686", "amount": 10 ** 20, "currency": "XOF", "transaction_id": "T1",
+              "paid_at": "2026-11-23T10:05:00Z"}
+    for body, status in ((notice, 400), ({**notice, "amount": 1, "paid_at": "2999-01-01T00:00:00Z"}, 400)):
+        answer = bank.post(pay_path, body)
+        assert answer.status_code == status
+        check(pay_path, "post", status, answer.json)
+    gateway.app.config["MAX_CONTENT_LENGTH"] = 1024
+    too_large = bank.post(pay_path, {**notice, "account_label": "x" * 2000})
+    assert too_large.status_code == 413
+    check(pay_path, "post", too_large.status_code, too_large.json)
+
+    def bug(*_a: object, **_k: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(gateway.rt, "uow_factory", bug)
+    broken = bank.get("/api/bank/v1/references/311050152686")
+    check("/api/bank/v1/references/{reference}", "get", broken.status_code, broken.json)
+    assert broken.status_code == 500

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from core.adapters.sqlalchemy import tables as t
 from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage
 from core.domain.rejections import PaymentRejection
+from core.domain.uncertain_sms import RETRIED_NOTE
 
 
 def _message(row: sa.Row[tuple[object, ...]]) -> OutboundMessage:
@@ -20,7 +21,7 @@ def _message(row: sa.Row[tuple[object, ...]]) -> OutboundMessage:
         subject=m["subject"], status=MessageStatus(m["status"]), attempts=m["attempts"],
         next_attempt_at=m["next_attempt_at"], sent_at=m["sent_at"], last_error=m["last_error"],
         provider_message_id=m["provider_message_id"], message_id=m["id"], segments=m["segments"],
-        encoding=m["encoding"])
+        encoding=m["encoding"], attempt_started_at=m["attempt_started_at"])
 
 
 class SqlAlchemyOutboxRepository:
@@ -77,11 +78,13 @@ class SqlAlchemyOutboxRepository:
         it becomes ``uncertain`` (settled by its delivery report), never re-sent blindly.
         """
         c = t.outbound_messages.c
+        stopped = "worker stopped during the send"
         self._connection.execute(sa.update(t.outbound_messages).where(
             c.channel == channel.value, c.status == MessageStatus.SENDING.value, c.lease_until < now,
             c.attempt_started_at.is_not(None)).values(
             status=MessageStatus.UNCERTAIN.value, lease_until=None, attempts=c.attempts + 1,
-            last_error="worker stopped during the send"))
+            last_error=sa.case((c.last_error.startswith(RETRIED_NOTE, autoescape=True),
+                                f"{RETRIED_NOTE}; {stopped}"), else_=stopped)))
         due = sa.or_(
             sa.and_(c.status == MessageStatus.QUEUED.value, c.next_attempt_at <= now),
             sa.and_(c.status == MessageStatus.SENDING.value, c.lease_until < now),
@@ -99,15 +102,22 @@ class SqlAlchemyOutboxRepository:
 
     def settle(self, message_id: int, status: MessageStatus, *, attempts: int, at: datetime,
                next_attempt_at: datetime | None = None, error: str | None = None,
-               provider_message_id: str | None = None) -> None:
-        """Record what happened to a claimed message."""
+               provider_message_id: str | None = None, body: str | None = None) -> None:
+        """Record what happened to a claimed message; ``body`` replaces its text (a secret masked).
+
+        An uncertain message keeps the time its send began: a delivery report to its recipient
+        within the window after it may settle it.
+        """
         values: dict[str, object] = {"status": status.value, "attempts": attempts, "lease_until": None,
-                                     "last_error": error, "next_attempt_at": next_attempt_at,
-                                     "attempt_started_at": None}
+                                     "last_error": error, "next_attempt_at": next_attempt_at}
+        if status is not MessageStatus.UNCERTAIN:
+            values["attempt_started_at"] = None
         if status in (MessageStatus.SENT, MessageStatus.DELIVERED):
             values["sent_at"] = at
         if provider_message_id is not None:
             values["provider_message_id"] = provider_message_id
+        if body is not None:
+            values["body"] = body
         self._connection.execute(sa.update(t.outbound_messages).where(
             t.outbound_messages.c.id == message_id).values(**values))
 
@@ -124,6 +134,21 @@ class SqlAlchemyOutboxRepository:
             c.created_at < older_than).values(
             status=MessageStatus.QUEUED.value, next_attempt_at=now, attempt_started_at=None)).rowcount)
 
+    def uncertain_unreported(self, channel: MessageChannel, limit: int,
+                             started_before: datetime | None = None) -> list[OutboundMessage]:
+        """Uncertain messages no delivery report reached (no provider id, no delivery status), oldest first,
+        optionally only those whose send began before ``started_before``; locked (``SKIP LOCKED``) on PostgreSQL.
+        """
+        c = t.outbound_messages.c
+        query = sa.select(t.outbound_messages).where(
+            c.channel == channel.value, c.status == MessageStatus.UNCERTAIN.value,
+            c.provider_message_id.is_(None), c.delivery_status.is_(None)).order_by(c.id).limit(limit)
+        if started_before is not None:  # rows made uncertain before the send time was kept: their queuing time
+            query = query.where(sa.func.coalesce(c.attempt_started_at, c.created_at) < started_before)
+        if self._connection.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return [_message(row) for row in self._connection.execute(query)]
+
     def start_attempt(self, message_id: int, at: datetime) -> None:
         """Note that a send is about to begin (so a worker dying mid-send leaves an uncertain message)."""
         self._connection.execute(sa.update(t.outbound_messages).where(
@@ -136,12 +161,20 @@ class SqlAlchemyRejectionRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    def add(self, rejection: PaymentRejection) -> None:
-        """Record one refusal."""
-        self._connection.execute(sa.insert(t.payment_rejections).values(
+    def add(self, rejection: PaymentRejection) -> bool:
+        """Record one refusal; True the first time, False (its ``replays`` incremented) on a replay.
+
+        ``ON CONFLICT DO UPDATE`` on (provider, transaction_id, reason): the first row is kept as received.
+        """
+        insert = postgresql.insert if self._connection.dialect.name == "postgresql" else sqlite.insert
+        values = insert(t.payment_rejections).values(
             provider=rejection.provider, transaction_id=rejection.transaction_id, reference=rejection.reference,
             amount=rejection.amount, reason=rejection.reason, received_at=rejection.received_at,
-            paid_at=rejection.paid_at, detail=rejection.detail))
+            paid_at=rejection.paid_at, detail=rejection.detail, replays=0)
+        upsert = values.on_conflict_do_update(
+            index_elements=["provider", "transaction_id", "reason"],
+            set_={"replays": t.payment_rejections.c.replays + 1}).returning(t.payment_rejections.c.replays)
+        return int(self._connection.execute(upsert).scalar_one()) == 0
 
     def between(self, start: datetime, end: datetime) -> list[PaymentRejection]:
         """Refusals received in [start, end)."""
@@ -149,4 +182,4 @@ class SqlAlchemyRejectionRepository:
         rows = self._connection.execute(sa.select(t.payment_rejections).where(
             c.received_at >= start, c.received_at < end).order_by(c.id))
         return [PaymentRejection(r.provider, r.transaction_id, r.reference, r.amount, r.reason, r.received_at,
-                                 r.paid_at, r.detail, r.id) for r in rows]
+                                 r.paid_at, r.detail, r.id, r.replays) for r in rows]
