@@ -5,7 +5,7 @@ import json
 import os
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
@@ -17,8 +17,8 @@ from core.clock import SystemClock
 from core.domain.alerts import AlertSender, senders_from_config
 from core.domain.msisdn import Msisdn
 from core.domain.parameters import RuleBook, default_rulebook, rulebook_with_overrides
-from core.domain.pins import PinHasher
-from core.services.credentials import PinPolicy
+from core.domain.pins import PinHasher, PinPolicy
+from core.ports import Clock
 from gateway import cli, edge, health
 from gateway.logs import configure_logging
 from gateway.africastalking import routes as at_routes
@@ -27,19 +27,22 @@ from gateway.bank.signing import parse_secrets
 from gateway.runtime import Runtime
 from menus.backend import Backend
 from menus.engine import Engine
+from menus.limits import AbuseLimits, LimitSettings, RateLimiter
+from menus.memory_limits import MemoryRateLimiter
 from menus.memory_store import MemorySessionStore
 from menus.receipts import CatalogueReceipts
 from menus.screens.catalog import build_registry
 from menus.service import UssdService, UssdSettings
 from menus.store import SessionStore, StoreTtls
 
+if TYPE_CHECKING:
+    from redis import Redis
+
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the gateway app; nothing connects until a request or command needs it."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.update(load_config(os.environ, app.instance_path))
-    if config:
-        app.config.update(config)
+    app.config.update(load_config(os.environ, app.instance_path, config))
     check_production(app.config)  # closed by default: production never starts open or on SQLite
     if app.config["GATEWAY_ENV"] == PRODUCTION:
         app.debug = False
@@ -48,19 +51,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                       app.config["GATEWAY_SECRET_KEY"])
     if app.config["DATABASE_URL"].startswith("sqlite:///" + app.instance_path):
         os.makedirs(app.instance_path, exist_ok=True)  # the embedded default lives under instance/
-    engine = make_engine(app.config["DATABASE_URL"], connect_timeout=int(app.config["DB_CONNECT_TIMEOUT"]),
-                         statement_timeout_ms=int(app.config["DB_STATEMENT_TIMEOUT_MS"]),
-                         pool_timeout=float(app.config["DB_POOL_TIMEOUT"]))
+    engine = make_engine(app.config["DATABASE_URL"], connect_timeout=app.config["DB_CONNECT_TIMEOUT"],
+                         statement_timeout_ms=app.config["DB_STATEMENT_TIMEOUT_MS"],
+                         pool_timeout=app.config["DB_POOL_TIMEOUT"])
     clock = app.config.get("CLOCK") or SystemClock(app.config["GATEWAY_TIMEZONE"])
     rulebook = _rulebook(app.config.get("CNSS_RULES_FILE"))
     uow_factory = SqlAlchemyUnitOfWorkFactory(engine)
     hasher = app.config.get("PIN_HASHER") or PinHasher()
     sms = app.config.get("SMS_SENDER") or OutboxSmsSender(uow_factory, clock)  # every SMS is an outbox row
-    policy = PinPolicy(int(app.config["PIN_MAX_ATTEMPTS"]), timedelta(minutes=float(app.config["PIN_LOCKOUT_MINUTES"])))
-    backend = Backend(uow_factory, clock, rulebook, hasher, sms, policy)
-    store, probes = _session_store(app.config)
+    redis_client = _redis_client(app.config)
+    backend = Backend(uow_factory, clock, rulebook, hasher, sms, _pin_policy(app.config),
+                      _abuse_limits(app.config, clock, redis_client), app.config["GATEWAY_SECRET_KEY"].encode())
+    store, probes = _session_store(app.config, redis_client)
     ussd = UssdService(store, backend, Engine(build_registry(), strict=bool(app.config.get("TESTING"))),
-                       UssdSettings(hop_deadline=float(app.config["USSD_HOP_DEADLINE"])))
+                       UssdSettings(hop_deadline=app.config["USSD_HOP_DEADLINE"]))
     rt = Runtime(engine=engine, uow_factory=uow_factory, clock=clock, rulebook=rulebook, pin_hasher=hasher, sms=sms,
                  ussd=ussd, receipts=CatalogueReceipts(),
                  finance_phones=tuple(Msisdn.parse(p) for p in (app.config["FINANCE_ALERT_PHONES"] or "").split(",")
@@ -80,18 +84,47 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def _session_store(config: Mapping[str, Any]) -> tuple[SessionStore, dict[str, Any]]:
-    ttls = StoreTtls(session=int(config["USSD_SESSION_TTL"]), resume=int(config["USSD_RESUME_WINDOW"]))
-    if config.get("SESSION_STORE") is not None:
-        return config["SESSION_STORE"], {}  # injected (tests with a controllable clock)
+def _pin_policy(config: Mapping[str, Any]) -> PinPolicy:
+    """PIN_LOCKOUT_MINUTES is the first lock; PIN_LOCKOUT_STEPS the further ones (minutes), then a block."""
+    minutes = (config["PIN_LOCKOUT_MINUTES"], *config["PIN_LOCKOUT_STEPS"])
+    return PinPolicy(config["PIN_MAX_ATTEMPTS"], tuple(timedelta(minutes=m) for m in minutes))
+
+
+def _redis_client(config: Mapping[str, Any]) -> Redis | None:
+    """One client for sessions and limits, when Redis is configured; bounded so a frozen Redis cannot hang a hop."""
     if not config["REDIS_URL"]:
-        return MemorySessionStore(ttls), {}
+        return None
     import redis  # only when Redis is configured
 
+    timeout = config["REDIS_TIMEOUT"]
+    return redis.Redis.from_url(config["REDIS_URL"], socket_timeout=timeout, socket_connect_timeout=timeout)
+
+
+def _abuse_limits(config: Mapping[str, Any], clock: Clock, client: Redis | None) -> AbuseLimits:
+    """Limits counted in Redis when REDIS_URL is set, in process otherwise; windows follow the app clock."""
+    def now() -> float:
+        return clock.now().timestamp()
+
+    limiter: RateLimiter | None = config.get("RATE_LIMITER")  # injected (tests)
+    if limiter is None and client is not None:
+        from menus.redis_limits import RedisRateLimiter
+
+        limiter = RedisRateLimiter(client, now)
+    settings = LimitSettings(activation_sms_per_day=config["ACTIVATION_SMS_PER_DAY"],
+                             activation_sms_gap=config["ACTIVATION_SMS_GAP_SECONDS"],
+                             sessions_per_minute=config["USSD_SESSIONS_PER_MINUTE"],
+                             keyword_replies_per_hour=config["KEYWORD_REPLIES_PER_HOUR"])
+    return AbuseLimits(limiter or MemoryRateLimiter(now), settings)
+
+
+def _session_store(config: Mapping[str, Any], client: Redis | None) -> tuple[SessionStore, dict[str, Any]]:
+    ttls = StoreTtls(session=config["USSD_SESSION_TTL"], resume=config["USSD_RESUME_WINDOW"])
+    if config.get("SESSION_STORE") is not None:
+        return config["SESSION_STORE"], {}  # injected (tests with a controllable clock)
+    if client is None:
+        return MemorySessionStore(ttls), {}
     from menus.redis_store import RedisSessionStore
 
-    timeout = float(config.get("REDIS_TIMEOUT") or 1)
-    client = redis.Redis.from_url(config["REDIS_URL"], socket_timeout=timeout, socket_connect_timeout=timeout)
     return RedisSessionStore(client, ttls), {"redis": client.ping}
 
 

@@ -80,6 +80,8 @@ SETTINGS: dict[str, tuple[Any, ...]] = {
                          lambda raw: raw.strip().lower() in ("1", "true", "yes", "on")),
     "BANK_API_SECRET": (None, "HMAC secret of the bank API (secret)"),
     "SMS_SENDER_ID": (None, "Sender id or short code for outgoing SMS"),
+    "SMS_UNCERTAIN_WINDOW_MINUTES": ("60", "Minutes after its send a delivery report may settle an uncertain SMS "
+                                     "by its phone; then its kind's policy applies", _positive_float),
     "SMTP_URL": (None, "SMTP server for email receipts, e.g. smtp://host:25"),
     "GATEWAY_TIMEZONE": ("Africa/Lome", "Timezone of business days and quiet hours"),
     "CNSS_RULES_FILE": (None, "JSON file of dated rule parameters added to the defaults"),
@@ -90,6 +92,13 @@ SETTINGS: dict[str, tuple[Any, ...]] = {
                            _positive_int),
     "PIN_MAX_ATTEMPTS": ("3", "Wrong PINs that lock USSD access", _positive_int),
     "PIN_LOCKOUT_MINUTES": ("30", "Minutes USSD access stays locked", _positive_float),
+    "PIN_LOCKOUT_STEPS": ("120,1440", "Minutes of each further lock after the first; one more wrong PIN after the last "
+                          "blocks access until an agent runs pin-unlock", _steps),
+    "ACTIVATION_SMS_PER_DAY": ("3", "Activation codes texted to one phone per 24 h (0: no limit)", _non_negative_int),
+    "ACTIVATION_SMS_GAP_SECONDS": ("120", "Seconds between two activation codes to one phone (0: no limit)",
+                                   _non_negative_int),
+    "USSD_SESSIONS_PER_MINUTE": ("6", "New USSD sessions one phone may open per minute (0: no limit)", _non_negative_int),
+    "KEYWORD_REPLIES_PER_HOUR": ("5", "SMS keyword replies to one sender per hour (0: no limit)", _non_negative_int),
     "BANK_API_ID": ("ibbank", "X-Bank-Id of the bank whose secret is BANK_API_SECRET"),
     "BANK_API_SECRETS": (None, "More banks: 'bankid:secret,otherbank:secret' (secrets)"),
     "MOBILE_MONEY_SECRETS": (None, "Mobile-money operators: 'mixx:secret,flooz:secret' (secrets)"),
@@ -108,21 +117,29 @@ SETTINGS: dict[str, tuple[Any, ...]] = {
 }
 
 
-def load_config(environ: Mapping[str, str], instance_path: str) -> dict[str, Any]:
-    """Read and parse every setting from ``environ`` (empty values count as unset); ``ConfigError`` names all faults."""
+def load_config(environ: Mapping[str, str], instance_path: str,
+                overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Read and parse every setting from ``environ`` (empty values count as unset), then ``overrides``.
+
+    Strings are parsed by the setting's parser wherever they come from; values already typed
+    (tests, embedding code) are kept. ``ConfigError`` names every faulty setting in one message.
+    """
     config: dict[str, Any] = {}
     faults: list[str] = []
+    given = {**{name: environ.get(name) or None for name in SETTINGS}, **{
+        name: value for name, value in (overrides or {}).items() if name in SETTINGS}}
     for name, (default, _description, *parser) in SETTINGS.items():
-        raw = environ.get(name) or default
-        if raw is None or not parser:
+        raw = default if given.get(name) is None or given.get(name) == "" else given[name]
+        if raw is None or not parser or not isinstance(raw, str):
             config[name] = raw
             continue
         try:
-            config[name] = parser[0](str(raw).strip())
+            config[name] = parser[0](raw.strip())
         except ValueError as exc:
             faults.append(f"{name} ({exc})")
     if faults:
         raise ConfigError("invalid settings: " + ", ".join(faults))
+    config.update({name: value for name, value in (overrides or {}).items() if name not in SETTINGS})
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "cnss-gateway.db")
     return config

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import logs
+from menus.hop import new_error_id
 
 logger = logging.getLogger(__name__)
 _REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -99,6 +100,6 @@ def _internal_error(error: Exception) -> tuple[Response | str, int, dict[str, st
         return _http_error(error)
     if isinstance(error, OSError):
         return _storage_unavailable(error)
-    error_id = secrets.token_hex(4).upper()
+    error_id = new_error_id()
     logger.error("unexpected error on %s error_id=%s", request.path, error_id, exc_info=error)
     return _reply(500, "internal_error", "internal error", error_id=error_id)

@@ -23,7 +23,8 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def _postgres_admin() -> Engine:
-    engine = make_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    # No statement timeout here: creating and dropping databases may wait for other sessions.
+    engine = make_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", statement_timeout_ms=0)
     try:
         with engine.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
