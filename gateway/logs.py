@@ -69,6 +69,7 @@ def _masking_record_factory(base: Any) -> Any:
         return record
 
     factory.masks_phones = True  # type: ignore[attr-defined]
+    factory.base = base  # type: ignore[attr-defined]  # what tests restore to check each log call masks by itself
     return factory
 
 
