@@ -47,8 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["GATEWAY_ENV"] == PRODUCTION:
         app.debug = False
     app.config["GATEWAY_SECRET_KEY"] = app.config.get("GATEWAY_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
-    configure_logging(app.config.get("LOG_LEVEL") or "INFO", app.config.get("LOG_FORMAT") or "json",
-                      app.config["GATEWAY_SECRET_KEY"])
+    configure_logging(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"], app.config["GATEWAY_SECRET_KEY"])
     if app.config["DATABASE_URL"].startswith("sqlite:///" + app.instance_path):
         os.makedirs(app.instance_path, exist_ok=True)  # the embedded default lives under instance/
     engine = make_engine(app.config["DATABASE_URL"], connect_timeout=app.config["DB_CONNECT_TIMEOUT"],

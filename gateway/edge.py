@@ -26,7 +26,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 def install(app: Flask) -> None:
     """Wire the shared edge behaviour into ``app``."""
-    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    proxies: int = app.config["TRUSTED_PROXY_COUNT"]
     if proxies:
         # Only then is X-Forwarded-For believed, and only its last ``proxies`` hops.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]

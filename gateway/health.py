@@ -23,7 +23,7 @@ def healthz() -> Response:
 @blueprint.get("/readyz")
 def readyz() -> tuple[Response, int]:
     """Every dependency answers within ``READINESS_TIMEOUT``; 503 naming the ones that do not."""
-    timeout = float(current_app.config.get("READINESS_TIMEOUT") or 0.8)
+    timeout: float = current_app.config["READINESS_TIMEOUT"]
     futures: dict[str, Future[object]] = {name: _probes.submit(probe) for name, probe in runtime().readiness.items()}
     wait(futures.values(), timeout=timeout)
     failing: list[str] = []

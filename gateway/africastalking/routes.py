@@ -27,7 +27,6 @@ _TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 _ACK = ("OK", 200, _TEXT)  # callbacks only want a 200
 FORM_TYPE = "application/x-www-form-urlencoded"
 RETRY_AFTER_S = "30"
-DEVELOPMENT_CURSOR_KEY = "development-only-key"  # GATEWAY_SECRET_KEY is required in production
 
 
 @blueprint.before_request
@@ -57,7 +56,7 @@ def _unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
 
 def cursor_key() -> bytes:
     """The server secret that keys USSD cursors."""
-    return str(current_app.config.get("GATEWAY_SECRET_KEY") or DEVELOPMENT_CURSOR_KEY).encode()
+    return str(current_app.config["GATEWAY_SECRET_KEY"]).encode()  # create_app always sets it
 
 
 @blueprint.post("/ussd")

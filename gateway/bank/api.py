@@ -27,7 +27,6 @@ bank = Blueprint("bank_api", __name__, url_prefix="/api/bank/v1")
 mobile_money = Blueprint("mobile_money_api", __name__, url_prefix="/api/mobile-money/v1")
 JsonReply = tuple[Response, int]
 Result = TypeVar("Result")
-DEFAULT_DEADLINE_SECONDS = 5.0
 RETRY_AFTER_SECONDS = "30"
 # Storage work runs here so a frozen database cannot hold a bank's request past its deadline.
 _storage_workers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bank-api-storage")
@@ -69,7 +68,7 @@ def _check_signature(secrets: dict[str, str], caller: str | None) -> JsonReply |
 
 def _within_deadline(work: Callable[[], Result]) -> Result:
     """Run ``work`` (no Flask context inside) on a storage worker; ``DeadlineExceeded`` when it overruns."""
-    deadline = float(current_app.config.get("BANK_REQUEST_DEADLINE") or DEFAULT_DEADLINE_SECONDS)
+    deadline: float = current_app.config["BANK_REQUEST_DEADLINE"]
     pending = _storage_workers.submit(work)
     try:
         return pending.result(timeout=deadline)
