@@ -5,6 +5,7 @@ import ipaddress
 import logging
 import re
 import secrets
+import traceback
 from collections.abc import Sequence
 from typing import Final
 
@@ -35,8 +36,8 @@ def install(app: Flask) -> None:
     app.teardown_request(_close_request)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(SQLAlchemyError, _storage_unavailable)
-    app.register_error_handler(ConnectionError, _storage_unavailable)
-    app.register_error_handler(TimeoutError, _storage_unavailable)
+    app.register_error_handler(OSError, _storage_unavailable)  # connection refused, reset, socket timeouts
+    app.register_error_handler(TimeoutError, _storage_unavailable)  # a storage deadline overrun
     app.register_error_handler(Exception, _internal_error)
 
 
@@ -77,6 +78,7 @@ def _wants_json() -> bool:
 
 
 def _reply(status: int, error: str, detail: str, **extra: str) -> tuple[Response | str, int, dict[str, str]]:
+    """The error answer in the caller's protocol: JSON under /api/ and for the probes, plain text elsewhere."""
     headers = {"Retry-After": RETRY_AFTER_S} if status == 503 else {}
     if _wants_json():
         return jsonify(error=error, detail=detail, **extra), status, headers
@@ -84,15 +86,29 @@ def _reply(status: int, error: str, detail: str, **extra: str) -> tuple[Response
     return text, status, {"Content-Type": "text/plain; charset=utf-8", **headers}
 
 
+# Codes whose JSON name is part of a published contract (the bank API's OpenAPI document).
+_ERROR_NAMES: Final = {413: "payload_too_large"}
+
+
 def _http_error(error: HTTPException) -> tuple[Response | str, int, dict[str, str]]:
     status = error.code or 500
-    name = re.sub(r"[^a-z]+", "_", (error.name or "error").lower()).strip("_")
+    name = _ERROR_NAMES.get(status) or re.sub(r"[^a-z]+", "_", (error.name or "error").lower()).strip("_")
     return _reply(status, name, error.description or error.name or "error")
 
 
+def _frames(error: BaseException) -> str:
+    """The stack frames of an error, never its message: the text of a database or parsing error may quote
+    the request's values (phone numbers, amounts, what was typed)."""
+    return "".join(traceback.format_tb(error.__traceback__)).rstrip()
+
+
 def _storage_unavailable(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
-    logger.error("storage unavailable on %s: %s", request.path, type(error).__name__)
-    return _reply(503, "unavailable", "not recorded; retry later")
+    """Storage down or too slow: 503 with ``Retry-After`` (providers and banks retry), nothing half-written."""
+    error_id = new_error_id()
+    logger.error("storage unavailable on %s error_id=%s: %s", request.path, error_id, type(error).__name__)
+    if _wants_json():
+        return _reply(503, "unavailable", "not recorded; retry later", error_id=error_id)
+    return _reply(503, "unavailable", f"temporarily unavailable, retry later (error {error_id})")
 
 
 def _internal_error(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
@@ -101,5 +117,5 @@ def _internal_error(error: Exception) -> tuple[Response | str, int, dict[str, st
     if isinstance(error, OSError):
         return _storage_unavailable(error)
     error_id = new_error_id()
-    logger.error("unexpected error on %s error_id=%s", request.path, error_id, exc_info=error)
+    logger.error("unexpected %s on %s error_id=%s\n%s", type(error).__name__, request.path, error_id, _frames(error))
     return _reply(500, "internal_error", "internal error", error_id=error_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, abort, current_app, request
-from sqlalchemy.exc import SQLAlchemyError
 
 from core.domain.delivery_reports import DeliveryState
 from core.domain.operations import UssdSessionReport
@@ -26,7 +25,6 @@ blueprint = Blueprint("africastalking", __name__, url_prefix="/gateway/at")
 _TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 _ACK = ("OK", 200, _TEXT)  # callbacks only want a 200
 FORM_TYPE = "application/x-www-form-urlencoded"
-RETRY_AFTER_S = "30"
 
 
 @blueprint.before_request
@@ -41,17 +39,6 @@ def _check_callback_key() -> None:
 def _malformed(error: MalformedRequestError) -> tuple[str, int, dict[str, str]]:
     logger.warning("malformed Africa's Talking callback on %s: %s", request.path, error.reason)
     return f"bad request: {error.reason}", 400, _TEXT
-
-
-@blueprint.errorhandler(SQLAlchemyError)
-@blueprint.errorhandler(OSError)
-def _unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
-    """Storage down: 503 so Africa's Talking retries; each callback writes in one transaction, so nothing half-done."""
-    error_id = new_error_id()
-    # The type only: a database error's text may carry the statement's parameters.
-    logger.error("Africa's Talking callback on %s not recorded error_id=%s: %s", request.path, error_id,
-                 type(error).__name__)
-    return f"temporarily unavailable, retry later (error {error_id})", 503, {**_TEXT, "Retry-After": RETRY_AFTER_S}
 
 
 def cursor_key() -> bytes:

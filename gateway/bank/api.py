@@ -2,15 +2,11 @@
 from __future__ import annotations
 
 import logging
-import traceback
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
-from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from core.domain.errors import InvalidPaymentReferenceError, PaymentReferenceNotFoundError
 from core.domain.payments import PaymentChannel
@@ -27,12 +23,11 @@ bank = Blueprint("bank_api", __name__, url_prefix="/api/bank/v1")
 mobile_money = Blueprint("mobile_money_api", __name__, url_prefix="/api/mobile-money/v1")
 JsonReply = tuple[Response, int]
 Result = TypeVar("Result")
-RETRY_AFTER_SECONDS = "30"
 # Storage work runs here so a frozen database cannot hold a bank's request past its deadline.
 _storage_workers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bank-api-storage")
 
 
-class DeadlineExceeded(Exception):
+class DeadlineExceeded(TimeoutError):
     """The storage work did not finish within BANK_REQUEST_DEADLINE (it may still commit: replays are safe)."""
 
 
@@ -75,41 +70,6 @@ def _within_deadline(work: Callable[[], Result]) -> Result:
     except TimeoutError:
         pending.cancel()  # never started: nothing will be written
         raise DeadlineExceeded() from None
-
-
-@bank.errorhandler(SQLAlchemyError)
-@mobile_money.errorhandler(SQLAlchemyError)
-@bank.errorhandler(OSError)
-@mobile_money.errorhandler(OSError)
-@bank.errorhandler(DeadlineExceeded)
-@mobile_money.errorhandler(DeadlineExceeded)
-def _storage_down(error: Exception) -> JsonReply:
-    logger.error("storage unavailable on %s: %s", request.path, type(error).__name__)
-    response, status = _reply(503, error="unavailable", detail="not recorded; retry later")
-    response.headers["Retry-After"] = RETRY_AFTER_SECONDS
-    return response, status
-
-
-@bank.errorhandler(RequestEntityTooLarge)
-@mobile_money.errorhandler(RequestEntityTooLarge)
-def _too_large(_error: RequestEntityTooLarge) -> JsonReply:
-    return _reply(413, error="payload_too_large", detail="the body is larger than this API accepts")
-
-
-@bank.errorhandler(HTTPException)
-@mobile_money.errorhandler(HTTPException)
-def _http_error(error: HTTPException) -> JsonReply:
-    return _reply(error.code or 500, error=error.name.lower().replace(" ", "_"))
-
-
-@bank.errorhandler(Exception)
-@mobile_money.errorhandler(Exception)
-def _unexpected(error: Exception) -> JsonReply:
-    error_id = uuid.uuid4().hex[:12]
-    # The frames, not the message: an exception's text may carry the request's values.
-    logger.error("unexpected %s on %s (error_id=%s)\n%s", type(error).__name__, request.path, error_id,
-                 "".join(traceback.format_tb(error.__traceback__)))
-    return _reply(500, error="internal_error", error_id=error_id)
 
 
 @bank.get("/openapi.json")
