@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from urllib.parse import urlencode
 
@@ -16,9 +17,9 @@ from core.domain.outbox import OutboundMessage
 from core.domain.parties import HolderKind
 from core.services.credentials import unlock_pin
 from core.services.demo import DEMO_ACCOUNTANT_PHONE, DEMO_ACCOUNTS, seed_demo
-from gateway import cli_outbox, cli_reconcile, cli_remind
+from gateway import cli_outbox, cli_reconcile, cli_remind, cli_requests
 from gateway.runtime import runtime
-from menus import lint
+from menus import lint, texts
 from menus.screens.catalog import build_registry
 
 logger = logging.getLogger(__name__)
@@ -27,9 +28,8 @@ logger = logging.getLogger(__name__)
 @click.command("db-upgrade")
 @with_appcontext
 def db_upgrade() -> None:
-    """Apply the database migrations (Alembic) up to the latest revision."""
-    upgrade(runtime().engine)
-    click.echo("database schema is up to date")
+    """Apply the database migrations (Alembic) up to the latest revision and say what was done."""
+    click.echo(upgrade(runtime().engine).describe())
 
 
 @click.command("seed-demo")
@@ -45,7 +45,7 @@ def seed_demo_command() -> None:
 
 
 @click.command("pin-unlock")
-@click.argument("kind", type=click.Choice([kind.value for kind in HolderKind]))
+@click.argument("kind", type=click.Choice([HolderKind.EMPLOYER.value, HolderKind.INSURED.value]))
 @click.argument("number")
 @with_appcontext
 def pin_unlock(kind: str, number: str) -> None:
@@ -78,34 +78,69 @@ def menus_diagram() -> None:
 @click.command("ussd-dial")
 @click.argument("phone")
 @click.option("--code", default="*909#", show_default=True, help="Service code dialled.")
+@click.option("--sms-wait", default=30.0, show_default=True,
+              help="Seconds to wait for the SMS when the session ends saying one follows.")
 @with_appcontext
-def ussd_dial(phone: str, code: str) -> None:
-    """A terminal phone: walk the real USSD endpoint as Africa's Talking would ('q' hangs up)."""
+def ussd_dial(phone: str, code: str, sms_wait: float) -> None:
+    """A terminal phone: walk the real USSD endpoint as Africa's Talking would ('q' hangs up).
+
+    Every SMS queued to the phone after the dial started is shown: after the hop that queued it,
+    and, when the session ended saying an SMS follows, once the slow request has queued it.
+    """
     try:
         msisdn = Msisdn.parse(phone)
     except InvalidPhoneNumberError as exc:
         raise click.BadParameter(f"not a phone number ({exc.data['reason']})") from exc
     client = current_app.test_client()
     session_id, inputs = f"ATUid_{uuid.uuid4().hex}", list[str]()
-    seen = _last_outbox_id(msisdn)
+    shown = _SmsShown(msisdn, _last_outbox_id(msisdn))
     while True:
         body = urlencode({"sessionId": session_id, "phoneNumber": msisdn.e164, "networkCode": "99999",
                           "serviceCode": code, "text": "*".join(inputs)})
         raw = client.post("/gateway/at/ussd", data=body, content_type="application/x-www-form-urlencoded"
                           ).get_data(as_text=True)
         click.echo("\n+" + "-" * 30 + "\n" + raw[4:] + "\n+" + "-" * 30)
-        for message in _outbox_after(msisdn, seen):
-            click.echo(f"[SMS queued for {msisdn.e164}] {message.body}")
-            seen = message.message_id or seen
+        shown.show_new()
         if raw.startswith("END "):
-            return
+            if raw[4:] in _SMS_FOLLOWS:
+                shown.wait_for_one(sms_wait)
+            break
         try:
             typed = click.prompt(">", default="", show_default=False, prompt_suffix=" ")
         except click.Abort:
-            return  # end of input: hang up
+            break  # end of input: hang up
         if typed.strip().lower() == "q":
-            return
+            break
         inputs.append(typed.strip())
+    shown.show_new()
+    click.echo(f"{shown.count} SMS queued for {msisdn.e164} since the dial started")
+
+
+_SMS_FOLLOWS = frozenset(texts.render("common.sms_follows", language) for language in texts.LANGUAGES)
+
+
+class _SmsShown:
+    """The SMS queued to one phone since the dial started, each echoed once."""
+
+    def __init__(self, msisdn: Msisdn, start_id: int) -> None:
+        self.msisdn, self.last_id, self.count = msisdn, start_id, 0
+
+    def show_new(self) -> int:
+        """Echo the SMS queued since the last look; how many there were."""
+        found = 0
+        while batch := _outbox_after(self.msisdn, self.last_id):
+            for message in batch:
+                click.echo(f"[SMS queued for {self.msisdn.e164}] {message.body}")
+                self.last_id = message.message_id or self.last_id
+            found += len(batch)
+        self.count += found
+        return found
+
+    def wait_for_one(self, seconds: float) -> None:
+        """Poll until an SMS is queued (a slow request's result) or ``seconds`` pass."""
+        deadline = time.monotonic() + seconds
+        while not self.show_new() and time.monotonic() < deadline:
+            time.sleep(0.2)
 
 
 def _outbox_after(msisdn: Msisdn, after_id: int) -> list[OutboundMessage]:
@@ -127,3 +162,4 @@ def register(app: Flask) -> None:
     cli_outbox.register(app)
     cli_reconcile.register(app)
     cli_remind.register(app)
+    cli_requests.register(app)

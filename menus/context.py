@@ -12,7 +12,7 @@ from typing import Any, Protocol, TypeVar
 from core.domain.msisdn import Msisdn
 from core.domain.parties import HolderKind
 from menus import texts
-from menus.backend import Backend
+from menus.backend import ScreenBackend
 from menus.state import SessionState
 
 R = TypeVar("R")
@@ -44,7 +44,7 @@ class Ctx:
 
     state: SessionState
     msisdn: Msisdn
-    backend: Backend
+    backend: ScreenBackend
     executor: ThreadPoolExecutor
     deadline: float
     scratch: Scratch

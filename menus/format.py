@@ -7,6 +7,11 @@ from fractions import Fraction
 from core.domain.money import format_xof
 from core.domain.periods import ContributionPeriod
 
+# Words that cannot end a clipped name ("PHARMACIE DE LA" reads as cut), and punctuation left at a cut.
+_DANGLING_WORDS = frozenset({"DE", "DU", "DES", "D", "LA", "LE", "LES", "L", "ET", "EN", "AU", "AUX", "POUR",
+                             "&", "AND", "OF", "THE", "FOR", "-"})
+_DEBRIS = " .,;:-&/'(+"
+
 
 def money(amount: int) -> str:
     """``150 000 FCFA``."""
@@ -43,3 +48,18 @@ def line_values(lines: list[str], count: int) -> dict[str, str]:
     """``{"line1": ..., "lineN": ...}`` for a screen with ``count`` list lines, blank where missing."""
     padded = (lines + [""] * count)[:count]
     return {f"line{i}": line for i, line in enumerate(padded, start=1)}
+
+
+def clip_name(name: str, limit: int) -> str:
+    """A name cut to ``limit`` characters at a word boundary, without a dangling word or punctuation.
+
+    ``PHARMACIE DE LA PAIX ET DU BIEN ETRE`` at 24 gives ``PHARMACIE DE LA PAIX``; a single word
+    longer than the limit is cut hard.
+    """
+    text = " ".join(name.split())
+    if len(text) <= limit:
+        return text
+    words = text[: limit + 1].split(" ")[:-1] if " " in text[: limit + 1] else [text[:limit]]
+    while len(words) > 1 and words[-1].strip(_DEBRIS).upper() in _DANGLING_WORDS | {""}:
+        words.pop()
+    return " ".join(words).rstrip(_DEBRIS) or text[:limit]

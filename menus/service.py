@@ -7,7 +7,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
-from menus.backend import Backend
+from menus.backend import ScreenBackend
 from menus.context import Ctx, DeadlineExceeded
 from menus.dsl import Menu, Pick, Prompt
 from menus.engine import Engine
@@ -32,7 +32,8 @@ class UssdSettings:
 class UssdService:
     """Answers hops; safe to share between threads (no per-request state on the instance)."""
 
-    def __init__(self, store: SessionStore, backend: Backend, engine: Engine, settings: UssdSettings = UssdSettings(),
+    def __init__(self, store: SessionStore, backend: ScreenBackend, engine: Engine,
+                 settings: UssdSettings = UssdSettings(),
                  executor: ThreadPoolExecutor | None = None) -> None:
         self.store, self.backend, self.engine, self.settings = store, backend, engine, settings
         self.executor = executor or ThreadPoolExecutor(max_workers=16, thread_name_prefix="ussd-backend")

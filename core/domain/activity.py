@@ -15,12 +15,13 @@ class ActivityKind(enum.Enum):
     REFERENCE_ISSUED = "reference_issued"
     PAYMENT_RECEIVED = "payment_received"
     REQUEST_FILED = "request_filed"
+    REQUEST_STATUS_CHANGED = "request_status_changed"
     PIN_CHANGED = "pin_changed"
 
 
 @dataclass(frozen=True, slots=True)
 class ActivityEntry:
-    """One event, with a small dict of display values (reference, amount, tracking number)."""
+    """One event, with a small dict of display values (reference, amount, tracking number, kind, status)."""
 
     holder_kind: HolderKind
     holder_number: str

@@ -87,6 +87,37 @@ class ContributionAssessment:
         return self.amount_due - self.cnss_amount
 
 
+def check_worker_pay(gross_pay: int, ceiling: int) -> int:
+    """A worker's monthly gross pay as typed: at least one franc, at most ``ceiling`` (a typing-error guard)."""
+    if not 1 <= gross_pay <= ceiling:
+        raise InvalidDeclarationError(reason="pay_out_of_range")
+    return gross_pay
+
+
+def change_pay(workers: Sequence[WorkerPay], insured_number: str, gross_pay: int) -> tuple[WorkerPay, ...]:
+    """The same workers with one worker's pay changed."""
+    if not any(worker.insured_number == insured_number for worker in workers):
+        raise InvalidDeclarationError(reason="not_listed")
+    return tuple(WorkerPay(w.insured_number, gross_pay) if w.insured_number == insured_number else w for w in workers)
+
+
+def add_worker(workers: Sequence[WorkerPay], worker: WorkerPay) -> tuple[WorkerPay, ...]:
+    """The workers plus one more; a worker is listed once."""
+    if any(w.insured_number == worker.insured_number for w in workers):
+        raise InvalidDeclarationError(reason="already_listed")
+    return (*workers, worker)
+
+
+def remove_worker(workers: Sequence[WorkerPay], insured_number: str) -> tuple[WorkerPay, ...]:
+    """The workers without one; a declaration keeps at least one worker."""
+    kept = tuple(w for w in workers if w.insured_number != insured_number)
+    if len(kept) == len(workers):
+        raise InvalidDeclarationError(reason="not_listed")
+    if not kept:
+        raise InvalidDeclarationError(reason="last_worker")
+    return kept
+
+
 def _lines(base: int, rates: ContributionRates, occupational_risk_bp: int | None) -> tuple[ContributionLine, ...]:
     risk_bp = rates.occupational_risk_default_bp if occupational_risk_bp is None else occupational_risk_bp
     table = (
@@ -112,6 +143,9 @@ def assess_workers(
         raise InvalidDeclarationError(reason="no_workers")
     if any(worker.gross_pay < 0 for worker in workers):
         raise InvalidDeclarationError(reason="negative_pay")
+    numbers = [worker.insured_number for worker in workers if worker.insured_number]
+    if len(numbers) != len(set(numbers)):
+        raise InvalidDeclarationError(reason="duplicate_worker")
     smig = rulebook.smig.at(period.first_day)
     base = sum(max(worker.gross_pay, smig) for worker in workers)
     rates = rulebook.contribution_rates.at(period.first_day)

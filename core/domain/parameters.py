@@ -54,6 +54,7 @@ class PensionRule:
     rmm_windows: tuple[int, ...]
     min_pension: int | None = None
     max_rate: Fraction | None = None
+    max_simulated_age: int = 65  # last departure age the simulator offers (ASSUMPTION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,8 @@ class ServiceRule:
 
     reference_validity_days: int
     quitus_validity_days: int
+    # ASSUMPTION (2019-01-01 on): a worker's monthly pay typed above 50 000 000 FCFA is a typing error.
+    max_worker_pay: int = 50_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +136,9 @@ def default_rulebook() -> RuleBook:
                 normal_age=60, early_age=55, min_months=180,
                 base_rate=Fraction(20, 100), increment_per_12_months=Fraction(133, 10_000),
                 early_reduction_per_year=Fraction(5, 100), allowance_min_months=12,
-                rmm_windows=(36, 60)),
-                "OFFICIAL conditions; DERIVED 1.33 %; ASSUMPTION RMM = better of 36/60 months"),
+                rmm_windows=(36, 60), max_simulated_age=65),
+                "OFFICIAL conditions; DERIVED 1.33 %; ASSUMPTION RMM = better of 36/60 calendar months, "
+                "simulator up to 65"),
         ]),
         services=Timeline("services", [
             Dated(date(2019, 1, 1), ServiceRule(reference_validity_days=15, quitus_validity_days=90),

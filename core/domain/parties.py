@@ -18,6 +18,7 @@ class HolderKind(enum.Enum):
 
     EMPLOYER = "employer"
     INSURED = "insured"
+    PHONE = "phone"  # a request made before any account exists, held by the phone (E.164) that asked
 
 
 def parse_identifier(raw: str, kind: HolderKind, digits: tuple[int, int] = DEFAULT_IDENTIFIER_DIGITS) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from core.domain.errors import DomainError
 from core.domain.money import round_half_up
 from core.domain.parameters import PensionRule
 from core.domain.periods import add_months
@@ -35,6 +36,25 @@ class PensionEstimate:
     lump_sum: int | None = None
     earliest_age: int | None = None
     is_estimate: bool = True
+
+
+class DepartureAgeOutOfRangeError(DomainError):
+    """The departure age is already passed or beyond the simulator's range (data: age, min_age, max_age)."""
+
+
+def departure_ages(current_age: int, rule: PensionRule) -> range:
+    """Ages a person may simulate: from the early age or their current age, to the simulator's last age.
+
+    A person already past the last age may still simulate leaving now, at their current age.
+    """
+    first = max(rule.early_age, current_age)
+    return range(first, max(rule.max_simulated_age, first) + 1)
+
+
+def check_departure_age(departure_age: int, ages: range) -> None:
+    """``DepartureAgeOutOfRangeError`` unless ``departure_age`` is one of ``ages``."""
+    if departure_age not in ages:
+        raise DepartureAgeOutOfRangeError(age=departure_age, min_age=ages[0], max_age=ages[-1])
 
 
 def pension_rate(insured_months: int, rule: PensionRule) -> Fraction:

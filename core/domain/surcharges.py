@@ -22,6 +22,16 @@ class SurchargeStep:
     rate_bp: int
 
 
+def exigibility_day(deadline: date) -> date:
+    """Date d'exigibilite: the first day of the month the payment falls due in.
+
+    The deadline follows the payment periodicity (the 15th after the month, or after the quarter
+    for quarterly payers), so the anchor does too: January's contributions of a quarterly payer
+    become exigible on 1 April, not on 1 February.
+    """
+    return deadline.replace(day=1)
+
+
 def steps_incurred(period: ContributionPeriod, deadline: date, rule: SurchargeRule, day: date) -> list[SurchargeStep]:
     """Every step accrued by the end of ``day`` if the period stayed unpaid."""
     steps: list[SurchargeStep] = []
@@ -29,7 +39,7 @@ def steps_incurred(period: ContributionPeriod, deadline: date, rule: SurchargeRu
     if day < flat_day:
         return steps
     steps.append(SurchargeStep(period, 0, flat_day, rule.flat_bp))
-    anchor = deadline if rule.anchor == "deadline" else period.plus_months(1).first_day
+    anchor = deadline if rule.anchor == "deadline" else exigibility_day(deadline)
     grace_end = add_months(anchor, rule.grace_months)
     month = 1
     while True:

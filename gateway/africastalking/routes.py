@@ -16,8 +16,8 @@ from gateway.bounds import check_form_encoding
 from gateway.logs import bind_session
 from gateway.runtime import runtime, uncertain_window
 from gateway.security import key_matches
+from gateway.sms_keywords import answer_keyword
 from menus.hop import Reply, new_error_id
-from menus.sms_keywords import answer_keyword
 from menus.texts import DEFAULT_LANGUAGE, render
 
 logger = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def sms_inbound() -> tuple[str, int, dict[str, str]]:
         logger.info("payment alert %s from %s (%s): %s", message.provider_message_id, sender.provider,
                     "new" if created else "repeat", alert.status.value)
         return _ACK
-    reply = answer_keyword(message, rt.ussd.backend)
+    reply = answer_keyword(message, rt.ussd.backend, rt.uow_factory)
     if reply is not None:
         logger.info("SMS %s: keyword %s answered (opt change: %s)", message.provider_message_id,
                     reply.keyword.value, reply.opt.value)

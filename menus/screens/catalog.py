@@ -6,6 +6,7 @@ from menus.screens import (
     auth,
     common,
     declaration,
+    declaration_workers,
     employer,
     insured,
     payment,
@@ -15,7 +16,7 @@ from menus.screens import (
     settings,
 )
 
-_MODULES = (common, auth, public, settings, employer, payment, declaration, quitus, requests, insured)
+_MODULES = (common, auth, public, settings, employer, payment, declaration, declaration_workers, quitus, requests, insured)
 # Where sessions may start or end without a declared edge: the engine's own screens and the entry router's.
 ROOTS = ("session.resume", "auth.pick_account", "auth.pin", "auth.activation_code", "auth.locked", "public.home",
          "common.too_many_errors", "common.sms_follows", "common.internal_error", "common.busy", "session.too_many")

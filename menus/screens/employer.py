@@ -8,11 +8,8 @@ from core.services.accounts import AccountSummary
 from menus import format as fmt
 from menus.context import Ctx
 from menus.dsl import End, Final, Goto, InvalidInput, Menu, Option, Prompt, Transition, Values
+from menus.labels import reference_status_key
 from menus.screens.public import HOME_NOTICES
-from menus.screens.quitus import check_quitus
-
-STATUS_KEYS = {"pending": "status.pending", "paid": "status.paid", "expired": "status.expired",
-               "cancelled": "status.cancelled"}
 
 
 def _home(ctx: Ctx) -> Values:
@@ -60,7 +57,8 @@ def _follow(ctx: Ctx, code: str) -> Transition:
         raise InvalidInput("ref.not_found")  # never show another employer's reference
     return Goto("ref.status", {"ref_view": {
         "reference": display_reference(view.reference.code), "amount": fmt.money(view.reference.amount),
-        "status": ctx.say("status.being_confirmed" if view.being_confirmed else STATUS_KEYS[view.status.value]), "expires": fmt.day(ctx.local(view.reference.expires_at)),
+        "status": ctx.say(reference_status_key(view.status.value, view.being_confirmed)),
+        "expires": fmt.day(ctx.local(view.reference.expires_at)),
         "scope": view.reference.period.label if view.reference.period else ctx.say("pay.all_periods")}})
 
 
@@ -77,10 +75,8 @@ SCREENS = (
         Option("2", "employer.account_option", Goto("account.summary")),
         Option("3", "employer.follow_option", Goto("ref.enter")),
         Option("4", "employer.declare_option", Goto("decl.period")),
-        Option("5", "employer.quitus_option", check_quitus, leads_to=("quitus.eligible", "quitus.not_eligible")),
-        Option("6", "employer.claim_option", Goto("claim.category")),
-        Option("7", "employer.requests_option", Goto("requests.menu")),
-        Option("8", "employer.settings_option", Goto("settings.home")),
+        Option("5", "employer.requests_option", Goto("requests.employer")),
+        Option("6", "employer.settings_option", Goto("settings.home")),
     ), load=_home, back=False, heads=HOME_NOTICES),
     Menu("account.summary", "account.summary", (
         Option("1", "account.payments_option", Goto("account.payments")),

@@ -2,23 +2,16 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from collections.abc import Callable
 from typing import Any
 
-from core.domain.pension import PensionEstimate, PensionOutcome
+from core.domain.pension import PensionEstimate
 from menus import format as fmt
 from menus.context import Ctx
-from menus.dsl import Goto, Menu, Option, Prompt, Transition, Values
+from menus.dsl import Goto, InvalidInput, Menu, Option, Prompt, Transition, Values
+from menus.pension_values import HOTLINE, estimate_values
+from menus.pension_values import RESULT_SCREENS as RESULT_SCREENS
 from menus.validators import amount, number_between
-
-HOTLINE = "8323"
-RESULT_SCREENS = {
-    PensionOutcome.NORMAL_PENSION: "sim.result_pension",
-    PensionOutcome.EARLY_PENSION: "sim.result_early",
-    PensionOutcome.OLD_AGE_ALLOWANCE: "sim.result_allowance",
-    PensionOutcome.NOT_YET_ELIGIBLE: "sim.result_not_yet",
-    PensionOutcome.NOT_ELIGIBLE: "sim.result_none",
-}
-MIN_AGE, MAX_AGE = 55, 65
 
 
 def _rates(ctx: Ctx) -> Values:
@@ -39,16 +32,6 @@ def _rates(ctx: Ctx) -> Values:
     }
 
 
-def estimate_values(estimate: PensionEstimate, language: str) -> dict[str, Any]:
-    """Display values of an estimate, kept in the session for the result screen."""
-    return {
-        "age": estimate.departure_age, "months": estimate.insured_months, "pay": fmt.money(estimate.reference_pay),
-        "amount": fmt.money(estimate.monthly_amount or 0), "lump": fmt.money(estimate.lump_sum or 0),
-        "rate": fmt.percent(estimate.rate, language) if estimate.rate is not None else "",
-        "reduction": fmt.percent(estimate.reduction, language), "min": estimate.earliest_age or "",
-    }
-
-
 def show_estimate(ctx: Ctx, estimate: PensionEstimate) -> Transition:
     """Go to the result screen of an estimate's outcome."""
     return Goto(RESULT_SCREENS[estimate.outcome], {"estimate": estimate_values(estimate, ctx.language)})
@@ -59,8 +42,38 @@ def _estimate(ctx: Ctx) -> Values:
 
 
 def _typed_estimate(ctx: Ctx, pay: int) -> Transition:
-    estimate = ctx.call(ctx.backend.simulate_typed_pension, ctx.data["sim_age"], ctx.data["sim_months"], pay)
+    estimate = ctx.call(ctx.backend.simulate_typed_pension, ctx.data["sim_age"], ctx.data["sim_months"], pay,
+                        ctx.data["sim_current_age"])
     return show_estimate(ctx, estimate)
+
+
+AgesOf = Callable[[Ctx], range]
+
+
+def age_bounds(ages_of: AgesOf) -> Callable[[Ctx], Values]:
+    """Loader showing the first and last departure age offered (none already passed)."""
+
+    def load(ctx: Ctx) -> Values:
+        ages = ages_of(ctx)
+        return {"min": ages[0], "max": ages[-1]}
+
+    return load
+
+
+def departure_age(ages_of: AgesOf) -> Callable[[Ctx, str], int]:
+    """A departure age typed on the keypad, among the ages offered to this person."""
+
+    def parse(ctx: Ctx, text: str) -> int:
+        ages = ages_of(ctx)
+        if not text.isascii() or not text.isdigit() or len(text) > 3 or int(text) not in ages:
+            raise InvalidInput(NUMBER_ERROR, min=ages[0], max=ages[-1])
+        return int(text)
+
+    return parse
+
+
+def _typed_ages(ctx: Ctx) -> range:
+    return ctx.backend.typed_pension_ages(int(ctx.data["sim_current_age"]))
 
 
 def set_language(language: str) -> Any:
@@ -78,11 +91,12 @@ _RESULTS = tuple(sorted(RESULT_SCREENS.values()))
 NUMBER_ERROR = "common.number_range"
 HOME_NOTICES = ("auth.pin_set", "auth.pin_changed", "settings.language_set")
 _HOMES = ("public.home", "employer.home", "insured.home")
+CURRENT_AGES = range(15, 100)  # the age a caller of the public simulator may type
 
 SCREENS = (
     Menu("public.home", "public.home", heads=HOME_NOTICES, options=(
         Option("1", "public.rates_option", Goto("public.rates")),
-        Option("2", "public.simulator_option", Goto("sim.age")),
+        Option("2", "public.simulator_option", Goto("sim.current_age")),
         Option("3", "public.register_option", Goto("public.register")),
         Option("4", "public.contact_option", Goto("public.contact")),
         Option("5", "public.language_option", Goto("settings.language")),
@@ -92,8 +106,10 @@ SCREENS = (
     Menu("public.deadlines", "public.deadlines", load=_rates),
     Menu("public.register", "public.register", load=lambda ctx: {"hotline": HOTLINE}),
     Menu("public.contact", "public.contact", load=lambda ctx: {"hotline": HOTLINE}),
-    Prompt("sim.age", "sim.age", number_between(MIN_AGE, MAX_AGE), lambda ctx, age: Goto("sim.months", {"sim_age": age}),
-           load=lambda ctx: {"min": MIN_AGE, "max": MAX_AGE}, leads_to=("sim.months",), heads=(NUMBER_ERROR,)),
+    Prompt("sim.current_age", "sim.current_age", number_between(CURRENT_AGES[0], CURRENT_AGES[-1]),
+           lambda ctx, age: Goto("sim.age", {"sim_current_age": age}), leads_to=("sim.age",), heads=(NUMBER_ERROR,)),
+    Prompt("sim.age", "sim.age", departure_age(_typed_ages), lambda ctx, age: Goto("sim.months", {"sim_age": age}),
+           load=age_bounds(_typed_ages), leads_to=("sim.months",), heads=(NUMBER_ERROR,)),
     Prompt("sim.months", "sim.months", number_between(0, 600), lambda ctx, m: Goto("sim.pay", {"sim_months": m}),
            leads_to=("sim.pay",), heads=(NUMBER_ERROR,)),
     Prompt("sim.pay", "sim.pay", amount(1, 100_000_000), _typed_estimate, leads_to=_RESULTS,

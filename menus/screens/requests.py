@@ -1,37 +1,21 @@
-"""Claims (reclamations), "my requests" with details, and the activity history, for both account kinds."""
+"""Requests: the employer's "Demandes" menu, the claim form, "my requests" with status and note, activity history."""
 from __future__ import annotations
 
-from core.domain.requests import ClaimCategory
+from core.domain.activity import ActivityEntry
+from core.domain.requests import CLAIM
 from menus import format as fmt
+from menus import forms
 from menus.context import Ctx
 from menus.dsl import End, Final, Goto, Item, Menu, Option, Pick, Transition, Values
+from menus.labels import activity_key, kind_key, status_key
+from menus.screens.quitus import check_quitus
 
-CATEGORY_KEYS = {category: f"claim.{category.value}" for category in ClaimCategory}
-KIND_KEYS = {"quitus": "kind.quitus", "attestation": "kind.attestation", "claim": "kind.claim"}
-STATUS_KEYS = {"received": "status.received", "in_progress": "status.in_progress", "ready": "status.ready",
-               "rejected": "status.rejected", "closed": "status.closed"}
-ACTIVITY_KEYS = {"declaration_filed": "activity.declaration_filed", "reference_issued": "activity.reference_issued",
-                 "payment_received": "activity.payment_received", "request_filed": "activity.request_filed",
-                 "pin_changed": "activity.pin_changed"}
-
-
-def _categories(ctx: Ctx) -> list[Item]:
-    return [Item(c.value, {"category": ctx.say(CATEGORY_KEYS[c])}) for c in ClaimCategory]
-
-
-def _confirm_values(ctx: Ctx) -> Values:
-    return {"category": ctx.say(CATEGORY_KEYS[ClaimCategory(ctx.data["claim_category"])])}
-
-
-def _file(ctx: Ctx) -> Transition:
-    request = ctx.call(ctx.backend.file_claim, ctx.holder_kind, ctx.holder_number,
-                       ClaimCategory(ctx.data["claim_category"]))
-    return End("claim.filed", {"tracking": request.tracking_number})
+QUITUS_OUTCOMES = ("quitus.eligible", "quitus.not_eligible")
 
 
 def _requests(ctx: Ctx) -> list[Item]:
     found = ctx.call(ctx.backend.requests_of, ctx.holder_kind, ctx.holder_number)
-    return [Item(r.tracking_number, {"tracking": r.tracking_number, "status": ctx.say(STATUS_KEYS[r.status.value])})
+    return [Item(r.tracking_number, {"tracking": r.tracking_number, "status": ctx.say(status_key(r.status.value))})
             for r in found]
 
 
@@ -39,23 +23,34 @@ def _detail(ctx: Ctx, tracking: str) -> Transition:
     found = ctx.call(ctx.backend.requests_of, ctx.holder_kind, ctx.holder_number)
     request = next(r for r in found if r.tracking_number == tracking)
     return Goto("requests.detail", {"request_view": {
-        "tracking": request.tracking_number, "kind": ctx.say(KIND_KEYS[request.kind.value]),
-        "status": ctx.say(STATUS_KEYS[request.status.value]), "date": fmt.short_day(ctx.local(request.created_at))}})
+        "tracking": request.tracking_number, "kind": ctx.say(kind_key(request.kind.value)),
+        "status": ctx.say(status_key(request.status.value)), "date": fmt.short_day(ctx.local(request.created_at)),
+        "note": request.note or ""}})
+
+
+def _activity_line(ctx: Ctx, entry: ActivityEntry) -> str:
+    status = entry.details.get("status")
+    return ctx.say(activity_key(entry.kind.value), {
+        "date": fmt.short_day(ctx.local(entry.occurred_at)), "tracking": entry.details.get("tracking_number", ""),
+        "status": ctx.say(status_key(status)) if status else ""})
 
 
 def _activity(ctx: Ctx) -> Values:
     events = ctx.call(ctx.backend.activity_of, ctx.holder_kind, ctx.holder_number, 3)
-    lines = [ctx.say(ACTIVITY_KEYS[e.kind.value], {"date": fmt.short_day(ctx.local(e.occurred_at))}) for e in events]
-    return {"count": len(events), **fmt.line_values(lines, 3)}
+    return {"count": len(events), **fmt.line_values([_activity_line(ctx, e) for e in events], 3)}
 
+
+CLAIM_SCREENS = forms.form_screens(CLAIM)
 
 SCREENS = (
-    Pick("claim.category", "claim.category", _categories, "claim.category_line",
-         lambda ctx, value: Goto("claim.confirm", {"claim_category": value}), leads_to=("claim.confirm",), page_size=3),
-    Menu("claim.confirm", "claim.confirm", (
-        Option("1", "common.confirm", _file, leads_to=("claim.filed",)),
-    ), load=_confirm_values),
-    Final("claim.filed", "claim.filed"),
+    # The employer's requests; new kinds of request add their option here (keys 5 to 9 free).
+    Menu("requests.employer", "requests.employer", (
+        Option("1", "requests.quitus_option", check_quitus, leads_to=QUITUS_OUTCOMES),
+        Option("2", "requests.claim_option", forms.start(CLAIM)),
+        Option("3", "requests.list_option", Goto("requests.list")),
+        Option("4", "requests.activity_option", Goto("activity.list")),
+    )),
+    *CLAIM_SCREENS,
     Pick("requests.list", "requests.list", _requests, "requests.line", _detail, leads_to=("requests.detail",),
          empty=End("requests.none"), page_size=3),
     Menu("requests.menu", "requests.menu", (
@@ -66,4 +61,5 @@ SCREENS = (
     Final("requests.none", "requests.none"),
     Menu("activity.list", "activity.list", load=_activity),
 )
-PROTECTED = ("claim.category", "claim.confirm", "requests.menu", "requests.list", "requests.detail", "activity.list")
+PROTECTED = ("requests.employer", *forms.protected(CLAIM), "requests.menu", "requests.list", "requests.detail",
+             "activity.list")

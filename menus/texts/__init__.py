@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from core.domain.gsm7 import to_gsm7
+from menus.format import clip_name
 from menus.texts import en, fr
 
 LANGUAGES: Final = ("fr", "en")
@@ -33,7 +34,7 @@ PLACEHOLDERS: Final[dict[str, tuple[int, str]]] = {
     "periods": (2, "99"),
     "tracking": (10, "QS48213907"),
     "status": (11, "en attente"),
-    "kind": (11, "attestation"),
+    "kind": (24, "Immatriculation salarie."),
     "category": (20, "Paiement non credite"),
     "count": (3, "999"),
     "months": (3, "999"),
@@ -66,7 +67,22 @@ PLACEHOLDERS: Final[dict[str, tuple[int, str]]] = {
     "due_day": (2, "15"),
     "flat": (5, "5%"),
     "monthly": (5, "1%"),
+    # A worker line of a declaration: name clipped to 12, monthly pay; numbered ones open a new line themselves.
+    "worker": (23, "AKOSSIWA MA. 50 000 000"),
+    "worker1": (24, "\nAKOSSIWA MA. 50 000 000"),
+    "worker2": (24, "\nAKOSSIWA MA. 50 000 000"),
+    # Requests as data (menus/forms.py): staff's note, a choice's label, bounds and the documents to bring.
+    "note": (60, "Apportez l'acte de naissance et la CNI a l'agence Lome Sud"),
+    "choice": (24, "Retard de prestation AMU"),
+    "low": (16, "999 999 999 FCFA"),
+    "high": (16, "999 999 999 FCFA"),
+    "earliest": (10, "31/12/2026"),
+    "latest": (10, "31/12/2026"),
+    "documents": (80, "acte de naissance, CNI, certificat medical, 2 photos, RIB ou numero mobile mone"),
 }
+
+# Names (companies, people) are cut at a word boundary with no full stop: "PHARMACIE DE LA PAIX", not "...PAIX.".
+NAME_PLACEHOLDERS: Final = frozenset({"company", "name", "holder", "short_name"})
 
 _FORMATTER = string.Formatter()
 CATALOGUES: Final[dict[str, dict[str, str]]] = {"fr": fr.TEXTS, "en": en.TEXTS}
@@ -84,6 +100,8 @@ def clip(name: str, value: Any) -> str:
     limit = PLACEHOLDERS[name][0]
     if len(text) <= limit:
         return text
+    if name in NAME_PLACEHOLDERS:
+        return clip_name(text, limit)
     cut = text[: limit - 1]
     if " " in cut[limit // 2:]:
         cut = cut.rsplit(" ", 1)[0]

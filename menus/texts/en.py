@@ -45,13 +45,15 @@ TEXTS: dict[str, str] = {
     "public.language_option": "Langue/Language",
     "public.register": "Employers: register with CNSS within 8 days. Employees: your employer registers you within 8 days. Info: {hotline}",
     "public.contact": "CNSS: free line {hotline}, head office 22 25 96 96. CNSS never asks for money or your PIN.",
+    "sim.current_age": "Pension simulator (estimate). Your age:",
     "sim.age": "Retirement age ({min} to {max}):",
     "sim.months": "Months of insurance:",
     "sim.pay": "Average monthly pay (FCFA):",
     "sim.result_pension": "Estimate at {age}, {months} months:\nPension {amount}/month ({rate} of {pay}).",
-    "sim.result_early": "Estimate at {age} (early, -{reduction}):\nPension {amount}/month.",
+    "sim.result_early": ("Estimate at {age}, {months} months (early, -{reduction}):\n"
+                         "Pension {amount}/month ({rate} of {pay})."),
     "sim.result_allowance": "Estimate at {age}, {months} months: one-off old-age allowance {lump}.",
-    "sim.result_not_yet": "No entitlement yet at {age}. Possible from age {min}.",
+    "sim.result_not_yet": "No entitlement yet at {age} with {months} months. Possible from age {min}.",
     "sim.result_none": "{months} months of insurance: under 12 months, no pension entitlement.",
     "settings.home": "My account",
     "settings.change_pin": "Change PIN",
@@ -65,11 +67,9 @@ TEXTS: dict[str, str] = {
     "employer.account_option": "Contributor account",
     "employer.follow_option": "Follow reference",
     "employer.declare_option": "Declaration",
-    "employer.quitus_option": "Quitus social",
-    "employer.claim_option": "Claim",
-    "employer.requests_option": "My requests",
+    "employer.requests_option": "Requests",
     "employer.settings_option": "My account",
-    "account.summary": "Balance: {balance}\nOverdue: {overdue}\nSurcharges: {surcharges}",
+    "account.summary": "Balance: {balance}\nOverdue: {overdue}, rest not yet due\nSurcharges: {surcharges}",
     "account.statement_option": "Statement by SMS",
     "account.statement_sent": "Your statement is on its way by SMS.",
     "ref.enter": "Enter the payment reference (12 digits):",
@@ -98,7 +98,7 @@ TEXTS: dict[str, str] = {
                              "Pay at IB Bank or by mobile money."),
     "sms.activation_code": "CNSS: your activation code is {code}. Do not share it. CNSS will never ask you for it.",
     "sms.statement_head": "CNSS {company}\nBalance {balance}, overdue {overdue}",
-    "sms.line_due": "{date} due {period} {amount}",
+    "sms.line_due": "{date} period {period} {amount}",
     "sms.line_surcharge": "{date} surcharge {period} {amount}",
     "sms.line_payment": "{date} payment {amount}",
     "sms.line_write_off": "{date} waiver {period} {amount}",
@@ -109,8 +109,7 @@ TEXTS: dict[str, str] = {
     "decl.head_count": "Number of employees:",
     "decl.payroll": "Gross payroll (FCFA):",
     "decl.invalid": "Invalid declaration.",
-    "decl.confirm": "{period}, {head_count} empl.\nTo pay: {amount}\nCNSS {cnss}\nAMU {amu}",
-    "decl.recorded": "Declaration {period} recorded. To pay: {amount}. Use Pay to get a reference.",
+    "decl.confirm": "Estimate {period}, {head_count} empl.\nTo pay: {amount}\nCNSS {cnss}\nAMU {amu}",
     "decl.duplicate": "{period} was already declared. Nothing was changed.",
     "quitus.eligible": "Your contributions are up to date.",
     "quitus.not_eligible": "No quitus: overdue {overdue} ({periods} late period(s)).",
@@ -119,7 +118,6 @@ TEXTS: dict[str, str] = {
     "quitus.requested": "Quitus request recorded. Tracking: {tracking}. You will be told by SMS.",
     "quitus.refused": "No quitus: overdue {overdue}.",
     "claim.category": "Subject of the claim:",
-    "claim.category_line": "{category}",
     "claim.payment_not_credited": "Payment not credited",
     "claim.wrong_balance": "Wrong balance",
     "claim.missing_periods": "Missing periods",
@@ -132,7 +130,7 @@ TEXTS: dict[str, str] = {
     "requests.activity_option": "History",
     "requests.list": "My requests:",
     "requests.line": "{tracking} {status}",
-    "requests.detail": "Request {tracking}\n{kind} of {date}\nStatus: {status}",
+    "requests.detail": "{kind} {tracking}\nof {date}: {status}\n{note}",
     "requests.none": "No request in progress.",
     "kind.quitus": "Quitus",
     "kind.attestation": "Attestation",
@@ -141,7 +139,7 @@ TEXTS: dict[str, str] = {
     "activity.declaration_filed": "{date} Declaration",
     "activity.reference_issued": "{date} Reference issued",
     "activity.payment_received": "{date} Payment received",
-    "activity.request_filed": "{date} Request",
+    "activity.request_filed": "{date} Request {tracking}",
     "activity.pin_changed": "{date} PIN changed",
     "insured.home": "{name}",
     "insured.account_option": "Individual account",
@@ -150,7 +148,7 @@ TEXTS: dict[str, str] = {
     "insured.claim_option": "Claim",
     "insured.requests_option": "My requests",
     "insured.settings_option": "My account",
-    "insured.account": "Months of insurance: {months}\n{line1}\n{line2}\nLast employer: {number}",
+    "insured.account": "Months of insurance: {months}\n{line1}\n{line2}\nLast employer: {company}",
     "insured.pay_line": "{period}: {pay}",
     "sim.own_age": "Simulation (estimate). Retirement age ({min} to {max}):",
     "attestation.confirm": "Request an individual attestation? SMS when it is ready.",
@@ -158,7 +156,7 @@ TEXTS: dict[str, str] = {
     "public.rates": "Rates: employer {employer_rate}, employee {employee_rate} (health incl.). Minimum base: SMIG {smig} per employee.",
     "public.deadlines_option": "Deadlines and late fees",
     "public.deadlines": "Pay by day {due_day} of the next month. Late: +{flat}, then +{monthly} per month after 3 months.",
-    "account.payments_option": "Last payments",
+    "account.payments_option": "Payments",
     "account.payments": "Last payments:\n{line1}\n{line2}\n{line3}",
     "account.payment_line": "{date} {amount}",
 }
@@ -171,8 +169,9 @@ TEXTS["sms.reminder"] = ("CNSS {company}: reminder, contributions {period} of {a
                          "Ref. {reference} valid until {expires}.")
 TEXTS["sms.overdue_notice"] = ("CNSS {company}: {period} overdue, late surcharge {surcharges} applied. "
                                "To pay {amount}, ref. {reference} valid until {expires}.")
-# SMS keyword replies (menus/sms_keywords.py).
-TEXTS["sms.kw_help"] = ("CNSS by SMS: BALANCE, REF + reference, REQUESTS, PENSION + age (e.g. PENSION 60). "
+# SMS keyword replies (gateway/sms_keywords/).
+TEXTS["sms.kw_help"] = ("CNSS by SMS: BALANCE, REF + reference, REQUESTS, PENSION + age (e.g. PENSION 60), "
+                        "QUITUS + number. "
                         "STOP: no more info SMS, START: resume them. Help: {hotline}")
 TEXTS["sms.kw_register"] = ("CNSS: this number is linked to no account. Employer: register with CNSS within 8 days. "
                             "Employee: registered by the employer. Info: {hotline} (free)")
@@ -193,3 +192,74 @@ TEXTS["sms.kw_insured_only"] = "CNSS: PENSION is for insured persons. This numbe
 TEXTS["sms.kw_stop"] = ("CNSS: you will no longer get our information SMS. Payment receipts and codes still come. "
                         "START to resume them.")
 TEXTS["sms.kw_start"] = "CNSS: you get our information SMS again. STOP to no longer receive them."
+# QUITUS keyword (gateway/sms_keywords/handlers/quitus.py): anyone checks a quitus social.
+TEXTS["sms.kw_quitus_valid"] = "CNSS quitus {tracking}\nEmployer: {holder}\nValid until {expires}\nStatus: VALID"
+TEXTS["sms.kw_quitus_expired"] = "CNSS quitus {tracking}\nEmployer: {holder}\nValid until {expires}\nStatus: EXPIRED"
+TEXTS["sms.kw_quitus_unknown"] = ("CNSS quitus: status UNKNOWN. Check the number (e.g. QUITUS QS12345678) "
+                                  "or call {hotline}.")
+
+# Declaration per worker, "like last month" (menus/screens/declaration.py, declaration_workers.py).
+TEXTS.update({
+    "decl.first": "{period}: no declaration per worker to start from.",
+    "decl.per_worker_option": "Declare per worker",
+    "decl.estimate_option": "Estimate (head count, payroll)",
+    "decl.workers": "{period}, {count} workers{worker1}{worker2}",
+    "decl.change_option": "Change a pay",
+    "decl.add_option": "Add",
+    "decl.remove_option": "Remove",
+    "decl.next_option": "Next",
+    "decl.worker_item": "{worker}",
+    "decl.change": "Whose pay?",
+    "decl.remove": "Remove whom?",
+    "decl.new_pay": "New gross pay of {name} (FCFA):",
+    "decl.add_number": "Insured number of the worker to add:",
+    "decl.add_pay": "Gross pay of {name} (FCFA):",
+    "decl.pay_range": "Invalid pay: 1 to {amount}.",
+    "decl.insured_format": "Invalid insured number.",
+    "decl.unknown_insured": "Unknown insured number.",
+    "decl.already_listed": "Already listed.",
+    "decl.last_worker": "At least 1 worker is needed.",
+    "decl.pay_changed": "Pay changed.",
+    "decl.worker_added": "Worker added.",
+    "decl.worker_removed": "Worker removed.",
+    "decl.total": "{period}: {head_count} workers, gross {pay}\nTo pay: {amount}\nCNSS {cnss}\nAMU {amu}",
+    "decl.not_filed": "Declaration not recorded: check your workers and start again.",
+    "decl.filed": "Declaration {period} recorded. To pay: {amount}.",
+    "decl.filed_estimate": "Estimate {period} recorded, to be completed per worker. To pay: {amount}.",
+    "decl.reference_option": "Payment reference",
+    "sms.decl_filed": ("CNSS: declaration {period} recorded, {head_count} worker(s). To pay: {amount} "
+                       "by {date}. Reference: Pay menu."),
+    "sms.decl_estimate": ("CNSS: ESTIMATE {period} recorded ({head_count} workers, payroll {pay}), to be completed "
+                          "per worker. To pay: {amount} by {date}."),
+})
+
+# Requests as data (menus/forms.py, menus/screens/requests.py, menus/request_texts.py).
+TEXTS.update({
+    "requests.employer": "Requests",
+    "requests.quitus_option": "Quitus social",
+    "requests.claim_option": "Claim",
+    "status.documents_missing": "incomplete",
+    "status.validated": "validated",
+    "activity.request_status_changed": "{date} {tracking} {status}",
+    "form.choice_line": "{choice}",
+    "form.check_again": "Please check this value.",
+    "form.text_invalid": "Invalid text: letters and digits, {low} to {high} characters.",
+    "form.name_invalid": "Invalid name: letters, spaces and hyphens, {low} to {high} characters.",
+    "form.date_format": "Invalid date. Type DDMMYYYY, e.g. 15031990.",
+    "form.date_too_early": "Date too far back (not before {earliest}).",
+    "form.date_too_late": "Date too late (not after {latest}).",
+    "form.amount_range": "Amount from {low} to {high}, digits only.",
+    "form.count_range": "Enter a number from {low} to {high}.",
+    "form.insured_number_invalid": "Invalid insured number (digits only).",
+    "form.phone_invalid": "Invalid phone number.",
+    "form.filed": "Request recorded. Tracking: {tracking}. You will be told by SMS.",
+    "form.filed_documents": "Request recorded. Tracking: {tracking}. Bring to a CNSS office: {documents}",
+    "request_sms.received": "CNSS: your request {tracking} ({kind}) has been received. {note}",
+    "request_sms.in_progress": "CNSS: your request {tracking} ({kind}) is being processed. {note}",
+    "request_sms.documents_missing": ("CNSS: your request {tracking} ({kind}) is incomplete. {note} "
+                                      "Bring the missing documents to a CNSS office. Help: 8323 (free)."),
+    "request_sms.validated": "CNSS: your request {tracking} ({kind}) has been validated. {note}",
+    "request_sms.ready": "CNSS: your request {tracking} ({kind}) is ready. {note} Collect it at a CNSS office.",
+    "request_sms.rejected": "CNSS: your request {tracking} ({kind}) has been rejected. {note} Info: 8323 (free).",
+    "request_sms.closed": "CNSS: your request {tracking} ({kind}) is closed. {note}",
+})

@@ -44,13 +44,15 @@ TEXTS: dict[str, str] = {
     "public.contact_option": "Contact",
     "public.language_option": "Langue/Language",
     "public.register": "Employeur: immatriculation à la CNSS sous 8 jours. Salarié: immatriculé par l'employeur sous 8 jours. Infos: {hotline}",
+    "sim.current_age": "Simulateur de pension (estimation). Votre age:",
     "sim.age": "Age de départ ({min} à {max}):",
     "sim.months": "Mois d'assurance:",
     "sim.pay": "Salaire mensuel moyen (FCFA):",
     "sim.result_pension": "Estimation à {age} ans, {months} mois:\nPension {amount}/mois ({rate} de {pay}).",
-    "sim.result_early": "Estimation à {age} ans (anticipée, -{reduction}):\nPension {amount}/mois.",
+    "sim.result_early": ("Estimation à {age} ans, {months} mois (anticipée, -{reduction}):\n"
+                         "Pension {amount}/mois ({rate} de {pay})."),
     "sim.result_allowance": "Estimation à {age} ans, {months} mois: allocation de vieillesse unique {lump}.",
-    "sim.result_not_yet": "Pas encore de droit à {age} ans. Age possible: {min} ans.",
+    "sim.result_not_yet": "Pas encore de droit à {age} ans avec {months} mois. Age possible: {min} ans.",
     "sim.result_none": "{months} mois d'assurance: moins de 12 mois, pas de droit à pension.",
     "settings.home": "Mon compte",
     "settings.change_pin": "Changer le PIN",
@@ -64,11 +66,9 @@ TEXTS: dict[str, str] = {
     "employer.account_option": "Compte cotisant",
     "employer.follow_option": "Suivi référence",
     "employer.declare_option": "Déclaration",
-    "employer.quitus_option": "Quitus social",
-    "employer.claim_option": "Réclamation",
-    "employer.requests_option": "Mes demandes",
+    "employer.requests_option": "Demandes",
     "employer.settings_option": "Mon compte",
-    "account.summary": "Solde: {balance}\nImpayé: {overdue}\nMajorations: {surcharges}",
+    "account.summary": "Solde: {balance}\nEchu: {overdue}, reste non échu\nMajorations: {surcharges}",
     "account.statement_option": "Relevé par SMS",
     "account.statement_sent": "Votre relevé vous est envoyé par SMS.",
     "ref.enter": "Entrez la référence de paiement (12 chiffres):",
@@ -97,7 +97,7 @@ TEXTS: dict[str, str] = {
                              "Payez à IB Bank ou par mobile money."),
     "sms.activation_code": "CNSS: votre code d'activation est {code}. Ne le donnez à personne. La CNSS ne vous le demandera jamais.",
     "sms.statement_head": "CNSS {company}\nSolde {balance}, impayé {overdue}",
-    "sms.line_due": "{date} du {period} {amount}",
+    "sms.line_due": "{date} période {period} {amount}",
     "sms.line_surcharge": "{date} majoration {period} {amount}",
     "sms.line_payment": "{date} paiement {amount}",
     "sms.line_write_off": "{date} remise {period} {amount}",
@@ -108,8 +108,7 @@ TEXTS: dict[str, str] = {
     "decl.head_count": "Nombre de salariés:",
     "decl.payroll": "Masse salariale brute (FCFA):",
     "decl.invalid": "Déclaration invalide.",
-    "decl.confirm": "{period}, {head_count} sal.\nA payer: {amount}\nCNSS {cnss}\nAMU {amu}",
-    "decl.recorded": "Déclaration {period} enregistrée. A payer: {amount}. Menu Payer pour obtenir une référence.",
+    "decl.confirm": "Estimation {period}, {head_count} sal.\nA payer: {amount}\nCNSS {cnss}\nAMU {amu}",
     "decl.duplicate": "{period} était déjà déclarée. Rien n'a été modifié.",
     "quitus.eligible": "Vous etes à jour de vos cotisations.",
     "quitus.not_eligible": "Quitus impossible: impayé {overdue} ({periods} période(s) en retard).",
@@ -118,7 +117,6 @@ TEXTS: dict[str, str] = {
     "quitus.requested": "Demande de quitus enregistrée. Suivi: {tracking}. Vous serez informé par SMS.",
     "quitus.refused": "Quitus impossible: impayé {overdue}.",
     "claim.category": "Objet de la réclamation:",
-    "claim.category_line": "{category}",
     "claim.payment_not_credited": "Paiement non crédité",
     "claim.wrong_balance": "Solde erroné",
     "claim.missing_periods": "Périodes manquantes",
@@ -131,7 +129,7 @@ TEXTS: dict[str, str] = {
     "requests.activity_option": "Historique",
     "requests.list": "Mes demandes:",
     "requests.line": "{tracking} {status}",
-    "requests.detail": "Demande {tracking}\n{kind} du {date}\nStatut: {status}",
+    "requests.detail": "{kind} {tracking}\ndu {date}: {status}\n{note}",
     "requests.none": "Aucune demande en cours.",
     "kind.quitus": "Quitus",
     "kind.attestation": "Attestation",
@@ -140,7 +138,7 @@ TEXTS: dict[str, str] = {
     "activity.declaration_filed": "{date} Déclaration",
     "activity.reference_issued": "{date} Référence émise",
     "activity.payment_received": "{date} Paiement recu",
-    "activity.request_filed": "{date} Demande",
+    "activity.request_filed": "{date} Demande {tracking}",
     "activity.pin_changed": "{date} PIN modifié",
     "insured.home": "{name}",
     "insured.account_option": "Compte individuel",
@@ -149,7 +147,7 @@ TEXTS: dict[str, str] = {
     "insured.claim_option": "Réclamation",
     "insured.requests_option": "Mes demandes",
     "insured.settings_option": "Mon compte",
-    "insured.account": "Mois d'assurance: {months}\n{line1}\n{line2}\nDernier employeur: {number}",
+    "insured.account": "Mois d'assurance: {months}\n{line1}\n{line2}\nDernier employeur: {company}",
     "insured.pay_line": "{period}: {pay}",
     "sim.own_age": "Simulation (estimation). Age de départ ({min} à {max}):",
     "attestation.confirm": "Demander une attestation individuelle? SMS quand elle sera prete.",
@@ -158,7 +156,7 @@ TEXTS: dict[str, str] = {
     "public.deadlines_option": "Echéances et retards",
     "public.deadlines": "Paiement au plus tard le {due_day} du mois suivant. Retard: +{flat}, puis +{monthly} par mois après 3 mois.",
     "public.contact": "CNSS: numéro vert {hotline} (gratuit), siège 22 25 96 96. La CNSS ne demande jamais d'argent ni votre PIN.",
-    "account.payments_option": "Derniers paiements",
+    "account.payments_option": "Paiements",
     "account.payments": "Derniers paiements:\n{line1}\n{line2}\n{line3}",
     "account.payment_line": "{date} {amount}",
 }
@@ -171,8 +169,9 @@ TEXTS["sms.reminder"] = ("CNSS {company}: rappel, cotisations {period} de {amoun
                          "Réf. {reference} valable au {expires}.")
 TEXTS["sms.overdue_notice"] = ("CNSS {company}: {period} en retard, majoration {surcharges} appliquée. "
                                "A payer {amount}, réf. {reference} valable au {expires}.")
-# SMS keyword replies (menus/sms_keywords.py).
-TEXTS["sms.kw_help"] = ("CNSS par SMS: SOLDE, REF + référence, DEMANDES, PENSION + age (ex. PENSION 60). "
+# SMS keyword replies (gateway/sms_keywords/).
+TEXTS["sms.kw_help"] = ("CNSS par SMS: SOLDE, REF + référence, DEMANDES, PENSION + age (ex. PENSION 60), "
+                        "QUITUS + numéro. "
                         "STOP: plus de SMS d'info, START: les reprendre. Aide: {hotline}")
 TEXTS["sms.kw_register"] = ("CNSS: ce numéro n'est lié à aucun compte. Employeur: immatriculation à la CNSS sous 8 jours. "
                             "Salarié: immatriculé par l'employeur. Infos: {hotline} (gratuit)")
@@ -193,3 +192,74 @@ TEXTS["sms.kw_insured_only"] = "CNSS: PENSION est réservé aux assurés. Ce num
 TEXTS["sms.kw_stop"] = ("CNSS: vous ne recevrez plus nos SMS d'information. Recus de paiement et codes restent envoyés. "
                         "START pour les reprendre.")
 TEXTS["sms.kw_start"] = "CNSS: vous recevez à nouveau nos SMS d'information. STOP pour ne plus les recevoir."
+# QUITUS keyword (gateway/sms_keywords/handlers/quitus.py): anyone checks a quitus social.
+TEXTS["sms.kw_quitus_valid"] = "CNSS quitus {tracking}\nEmployeur: {holder}\nValable jusqu'au {expires}\nStatut: VALIDE"
+TEXTS["sms.kw_quitus_expired"] = "CNSS quitus {tracking}\nEmployeur: {holder}\nValable jusqu'au {expires}\nStatut: EXPIRÉ"
+TEXTS["sms.kw_quitus_unknown"] = ("CNSS quitus: statut INCONNU. Vérifiez le numéro (ex. QUITUS QS12345678) "
+                                  "ou appelez le {hotline}.")
+
+# Declaration per worker, "comme le mois dernier" (menus/screens/declaration.py, declaration_workers.py).
+TEXTS.update({
+    "decl.first": "{period}: aucune déclaration par salarié à reprendre.",
+    "decl.per_worker_option": "Déclarer par salarié",
+    "decl.estimate_option": "Estimation (effectif, masse)",
+    "decl.workers": "{period}, {count} sal.{worker1}{worker2}",
+    "decl.change_option": "Modifier salaire",
+    "decl.add_option": "Ajouter",
+    "decl.remove_option": "Retirer",
+    "decl.next_option": "Suite",
+    "decl.worker_item": "{worker}",
+    "decl.change": "Salaire de qui?",
+    "decl.remove": "Retirer qui?",
+    "decl.new_pay": "Nouveau salaire brut de {name} (FCFA):",
+    "decl.add_number": "Numéro d'assuré du salarié à ajouter:",
+    "decl.add_pay": "Salaire brut de {name} (FCFA):",
+    "decl.pay_range": "Salaire invalide: de 1 à {amount}.",
+    "decl.insured_format": "Numéro d'assuré invalide.",
+    "decl.unknown_insured": "Numéro d'assuré inconnu.",
+    "decl.already_listed": "Déjà dans la liste.",
+    "decl.last_worker": "Il faut au moins 1 salarié.",
+    "decl.pay_changed": "Salaire changé.",
+    "decl.worker_added": "Salarié ajouté.",
+    "decl.worker_removed": "Salarié retiré.",
+    "decl.total": "{period}: {head_count} sal., brut {pay}\nA payer: {amount}\nCNSS {cnss}\nAMU {amu}",
+    "decl.not_filed": "Déclaration non enregistrée: vérifiez vos salariés puis recommencez.",
+    "decl.filed": "Déclaration {period} enregistrée. A payer: {amount}.",
+    "decl.filed_estimate": "Estimation {period} enregistrée, à compléter par salarié. A payer: {amount}.",
+    "decl.reference_option": "Référence de paiement",
+    "sms.decl_filed": ("CNSS: déclaration {period} enregistrée, {head_count} salarié(s). A payer: {amount} "
+                       "avant le {date}. Référence: menu Payer."),
+    "sms.decl_estimate": ("CNSS: ESTIMATION {period} enregistrée ({head_count} sal., masse {pay}), à compléter "
+                          "par salarié. A payer: {amount} avant le {date}."),
+})
+
+# Requests as data (menus/forms.py, menus/screens/requests.py, menus/request_texts.py).
+TEXTS.update({
+    "requests.employer": "Demandes",
+    "requests.quitus_option": "Quitus social",
+    "requests.claim_option": "Réclamation",
+    "status.documents_missing": "à compléter",
+    "status.validated": "validée",
+    "activity.request_status_changed": "{date} {tracking} {status}",
+    "form.choice_line": "{choice}",
+    "form.check_again": "Vérifiez cette valeur.",
+    "form.text_invalid": "Texte invalide: lettres et chiffres, {low} à {high} caractères.",
+    "form.name_invalid": "Nom invalide: lettres, espaces et tirets, {low} à {high} caractères.",
+    "form.date_format": "Date invalide. Tapez JJMMAAAA, ex. 15031990.",
+    "form.date_too_early": "Date trop ancienne (pas avant le {earliest}).",
+    "form.date_too_late": "Date trop tardive (pas après le {latest}).",
+    "form.amount_range": "Montant de {low} à {high}, chiffres seuls.",
+    "form.count_range": "Entrez un nombre de {low} à {high}.",
+    "form.insured_number_invalid": "Numéro d'assuré invalide (chiffres seuls).",
+    "form.phone_invalid": "Numéro de téléphone invalide.",
+    "form.filed": "Demande enregistrée. Suivi: {tracking}. Vous serez informé par SMS.",
+    "form.filed_documents": "Demande enregistrée. Suivi: {tracking}. A apporter en agence: {documents}",
+    "request_sms.received": "CNSS: votre demande {tracking} ({kind}) est bien recue. {note}",
+    "request_sms.in_progress": "CNSS: votre demande {tracking} ({kind}) est en cours de traitement. {note}",
+    "request_sms.documents_missing": ("CNSS: votre demande {tracking} ({kind}) est incomplète. {note} "
+                                      "Apportez les pièces manquantes en agence. Aide: 8323 (gratuit)."),
+    "request_sms.validated": "CNSS: votre demande {tracking} ({kind}) est validée. {note}",
+    "request_sms.ready": "CNSS: votre demande {tracking} ({kind}) est prete. {note} A retirer en agence CNSS.",
+    "request_sms.rejected": "CNSS: votre demande {tracking} ({kind}) est rejetée. {note} Infos: 8323 (gratuit).",
+    "request_sms.closed": "CNSS: votre demande {tracking} ({kind}) est close. {note}",
+})

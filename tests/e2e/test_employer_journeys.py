@@ -9,7 +9,7 @@ from core.adapters.sqlalchemy import tables as t
 from core.domain.msisdn import Msisdn
 from core.domain.payment_references import ReferenceStatus
 from core.domain.periods import ContributionPeriod
-from core.domain.requests import RequestKind
+from core.domain.requests import QUITUS
 from tests.e2e.conftest import ACCOUNTANT_PHONE, EMPLOYER_PHONE, UP_TO_DATE_PHONE, Gateway
 from tests.support.phone import UssdPhone
 
@@ -93,7 +93,7 @@ def test_back_and_home_keys(gateway: Gateway) -> None:
 def test_contributor_account_and_statement_by_sms(gateway: Gateway) -> None:
     phone = _login(gateway)
     summary = phone.send("2")
-    assert "Solde: 182 425 FCFA" in summary and "Impayé: 93 437 FCFA" in summary
+    assert "Solde: 182 425 FCFA\nEchu: 93 437 FCFA, reste non échu\n" in summary  # the month not yet due
     assert "Majorations: 4 449 FCFA" in summary
     payments = phone.send("1")
     assert payments.count("88 988 FCFA") == 3
@@ -103,6 +103,7 @@ def test_contributor_account_and_statement_by_sms(gateway: Gateway) -> None:
     (statement,) = gateway.sms.to(Msisdn(EMPLOYER_PHONE))
     assert "Solde 182 425 FCFA" in statement and "majoration 10/2026 4 449 FCFA" in statement
     assert statement.count("paiement 88 988 FCFA") == 4
+    assert re.search(r"\n\d\d/\d\d période 11/2026 \d", statement) and " du " not in statement
 
 
 def test_monthly_declaration_is_recorded_and_charged(gateway: Gateway) -> None:
@@ -110,36 +111,38 @@ def test_monthly_declaration_is_recorded_and_charged(gateway: Gateway) -> None:
     phone.send("4")
     assert phone.send("112026").startswith("11/2026 est déjà déclarée")
     assert phone.send("132026").startswith("Format MMAAAA")
-    phone.send("052026")
-    phone.send("2")
-    confirm = phone.send("100000")
-    assert "05/2026, 2 sal." in confirm and "A payer: 33 075 FCFA" in confirm  # 31.5 % of 2 x SMIG
-    assert "CNSS 22 575 FCFA" in confirm and "AMU 10 500 FCFA" in confirm
+    assert phone.send("052026").startswith("05/2026, 3 sal.\nKOFFI Yao 45 000")  # last month's workers
+    phone.walk("2", "1", "100000")  # KOFFI Yao's pay changed
+    confirm = phone.send("1")
+    assert "05/2026: 3 sal., brut 330 000 FCFA" in confirm and "A payer: 103 950 FCFA" in confirm  # 31.5 %
+    assert "CNSS 70 950 FCFA" in confirm and "AMU 33 000 FCFA" in confirm
     phone.send("1")
-    assert phone.ended and "Déclaration 05/2026 enregistrée" in phone.screen
+    assert "Déclaration 05/2026 enregistrée" in phone.screen
     with gateway.rt.uow_factory() as uow:
-        assert uow.declarations.get("1000001", ContributionPeriod(2026, 5)).amount_due == 33_075  # type: ignore[union-attr]
+        assert uow.declarations.get("1000001", ContributionPeriod(2026, 5)).amount_due == 103_950  # type: ignore[union-attr]
 
 
 def test_quitus_refused_with_the_reason_then_requested_by_an_up_to_date_employer(gateway: Gateway) -> None:
     refused = _login(gateway)
-    refused.send("5")
+    refused.walk("5", "1")
     assert "Quitus impossible: impayé 93 437 FCFA (1 période(s) en retard)" in refused.screen
     refused.send("1")
     assert refused.hop_label == "pay.scope"
 
     phone = _login(gateway, UP_TO_DATE_PHONE, "5678")
-    assert "à jour" in phone.send("5")
+    phone.send("5")
+    assert "à jour" in phone.send("1")
     phone.send("1")
     tracking = re.search(r"Suivi: (QS\d{8})", phone.screen).group(1)  # type: ignore[union-attr]
     with gateway.rt.uow_factory() as uow:
         request = uow.requests.get(tracking)
-    assert request is not None and request.kind is RequestKind.QUITUS and request.holder_number == "1000002"
+    assert request is not None and request.kind is QUITUS and request.holder_number == "1000002"
 
 
 def test_claim_with_paginated_categories_then_listed_in_my_requests(gateway: Gateway) -> None:
     phone = _login(gateway)
-    first_page = phone.send("6")
+    phone.send("5")
+    first_page = phone.send("2")
     assert "1 Paiement non crédité" in first_page and "98 Suite" in first_page
     second_page = phone.send("98")
     assert "1 Retard de prestation" in second_page and "2 Autre" in second_page and "98 Suite" not in second_page
@@ -149,19 +152,19 @@ def test_claim_with_paginated_categories_then_listed_in_my_requests(gateway: Gat
     tracking = re.search(r"Suivi: (RC\d{8})", phone.screen).group(1)  # type: ignore[union-attr]
 
     listing = _login(gateway)
-    listing.walk("7", "1")
+    listing.walk("5", "3")
     assert f"1 {tracking} recue" in listing.screen
     listing.send("1")
-    assert f"Demande {tracking}" in listing.screen and "Réclamation du 23/11" in listing.screen
-    listing.walk("0", "0", "2")
-    assert "Demande" in listing.screen and "Référence émise" not in listing.screen
+    assert f"Réclamation {tracking}\ndu 23/11: recue" in listing.screen
+    listing.walk("0", "0", "4")
+    assert f"Demande {tracking}" in listing.screen and "Référence émise" not in listing.screen
 
 
 def test_an_accountant_picks_the_employer_from_a_list(gateway: Gateway) -> None:
     phone = gateway.phone(ACCOUNTANT_PHONE)
     listing = phone.dial()
-    assert "1 BOULANGERIE DU. 1000001" in listing and "2 PHARMACIE DE LA. 1000002" in listing
+    assert "1 BOULANGERIE 1000001" in listing and "2 PHARMACIE 1000002" in listing
     phone.send("2")
-    assert "CNSS - PHARMACIE DE LA PAIX.\n" in phone.screen and phone.hop_label == "auth.pin"
+    assert "CNSS - PHARMACIE DE LA PAIX\n" in phone.screen and phone.hop_label == "auth.pin"  # no stray "."
     phone.send("5678")
     assert phone.hop_label == "employer.home" and "PHARMACIE" in phone.screen

@@ -77,17 +77,17 @@ def test_a_session_dropped_mid_form_resumes_with_its_data_after_the_pin(gateway:
     phone = gateway.phone()
     phone.dial()
     phone.walk("1234", "4", "052026", "3")
-    assert phone.hop_label == "decl.payroll"
+    assert phone.hop_label == "decl.add_number"
     again = gateway.phone()  # the network dropped the session; the subscriber redials
     assert again.dial().startswith("Vous avez une session interrompue.")
     again.send("1")
     assert again.hop_label == "auth.pin"
     again.send("1234")
-    assert again.hop_label == "decl.payroll"
-    confirm = again.send("150000")
-    assert "05/2026, 3 sal." in confirm
-    again.walk("0", "0")
-    assert again.hop_label == "decl.head_count", "the back history came back too"
+    assert again.hop_label == "decl.add_number"
+    workers = again.send("0")
+    assert "05/2026, 3 sal." in workers, "the back history came back too, with the form's data"
+    again.send("0")
+    assert again.hop_label == "decl.period"
 
 
 def test_restarting_instead_of_resuming_and_the_resume_window(gateway: Gateway) -> None:
@@ -154,7 +154,7 @@ def test_a_chained_dial_jumps_along_the_menu_after_the_pin(gateway: Gateway) -> 
     phone.send("1234")
     assert phone.hop_label == "pay.scope" and "Impayé: 93 437 FCFA" in phone.screen
     public = gateway.phone(STRANGER_PHONE)
-    public.dial("2*60")
+    public.dial("2*45*60")  # simulator, current age, departure age
     assert public.hop_label == "sim.months"
 
 
@@ -181,7 +181,7 @@ def test_the_language_choice_is_remembered_for_the_phone(gateway: Gateway) -> No
 def test_changing_the_pin_from_my_account(gateway: Gateway) -> None:
     phone = gateway.phone()
     phone.dial()
-    phone.walk("1234", "8", "1")
+    phone.walk("1234", "6", "1")
     assert phone.hop_label == "auth.pin"
     phone.walk("1234", "5831", "5831")
     assert phone.hop_label == "employer.home" and phone.screen.startswith("PIN modifié.")

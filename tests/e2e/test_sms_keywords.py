@@ -1,6 +1,8 @@
-"""SMS keywords over HTTP: each keyword for employer, insured and unknown phones, opt-out and its effect on sending."""
+"""SMS keywords over HTTP: each keyword for employer, insured and unknown phones, QUITUS for anyone, opt-out and
+its effect on sending."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,13 +13,14 @@ from core.adapters.sqlalchemy import tables as t
 from core.domain.delivery import DeliveryResult
 from core.domain.gsm7 import is_gsm7
 from core.domain.outbox import MessageChannel, OutboundMessage, sms_message
+from core.domain.parameters import Dated, ServiceRule
 from core.domain.parties import HolderKind
 from core.domain.payment_references import display_reference
-from core.domain.requests import ClaimCategory
+from core.domain.requests import ClaimCategory, RequestStatus, ServiceRequest
 from core.services.outbox_worker import deliver_due
 from menus import format as fmt
 from menus.backend import Backend
-from tests.e2e.conftest import ACCOUNTANT_PHONE, EMPLOYER_PHONE, INSURED_PHONE, STRANGER_PHONE, Gateway
+from tests.e2e.conftest import ACCOUNTANT_PHONE, EMPLOYER_PHONE, INSURED_PHONE, STRANGER_PHONE, UP_TO_DATE_PHONE, Gateway
 
 INBOUND = "/gateway/at/sms/inbound"
 REGISTER = "ce numéro n'est lié à aucun compte"
@@ -85,7 +88,9 @@ def _opted_out(gateway: Gateway) -> list[str]:
 
 
 def _backend(gateway: Gateway) -> Backend:
-    return gateway.rt.ussd.backend
+    backend = gateway.rt.ussd.backend
+    assert isinstance(backend, Backend)
+    return backend
 
 
 def test_solde_for_an_employer_gives_balance_overdue_and_surcharges(gateway: Gateway, texter: Texter) -> None:
@@ -169,9 +174,10 @@ def test_pension_gives_a_labelled_estimate_for_an_insured_phone(gateway: Gateway
     body = texter.reply("PENSION 60", INSURED_PHONE).body
     assert body.startswith("CNSS AKU Mawuena, estimation indicative:\nEstimation à 60 ans, 250 mois:\nPension ")
     assert "FCFA/mois" in body
-    assert "anticipée" in texter.reply("retraite 55", INSURED_PHONE).body
-    assert texter.reply("PENSION 70", INSURED_PHONE).body == (
-        "CNSS: envoyez PENSION suivi de l'age de départ (55 à 65), ex. PENSION 60.")
+    usage = "CNSS: envoyez PENSION suivi de l'age de départ (60 à 65), ex. PENSION 60."
+    assert texter.reply("retraite 55", INSURED_PHONE).body == usage, "born in 1966: 55 is already past"
+    assert texter.reply("PENSION 70", INSURED_PHONE).body == usage
+    assert texter.reply("PENSION 99999999999999999999", INSURED_PHONE).body == usage
     assert texter.reply("PENSION", INSURED_PHONE).body.startswith("CNSS: envoyez PENSION")
     assert texter.reply("PENSION 60", EMPLOYER_PHONE).body.startswith("CNSS: PENSION est réservé aux assurés")
 
@@ -251,3 +257,78 @@ def test_payment_alert_senders_get_no_keyword_reply(gateway: Gateway, texter: Te
     texter.send("SOLDE", "IBBANK")
     texter.send("AIDE", "+22890990000")
     assert _replies(gateway) == []
+
+
+QUITUS_UNKNOWN = "CNSS quitus: statut INCONNU. Vérifiez le numéro (ex. QUITUS QS12345678) ou appelez le 8323."
+
+
+def _issued_quitus(gateway: Gateway, status: RequestStatus = RequestStatus.READY) -> ServiceRequest:
+    """A quitus request of the up-to-date employer, moved to ``status`` now (the day it is issued)."""
+    request = _backend(gateway).request_quitus("1000002")
+    with gateway.rt.uow_factory() as uow:
+        uow.requests.update(request.with_status(status, gateway.clock.now()))
+        uow.commit()
+    return request
+
+
+@pytest.mark.parametrize("sender", [STRANGER_PHONE, UP_TO_DATE_PHONE, INSURED_PHONE])
+def test_quitus_tells_anyone_the_employer_the_last_valid_day_and_valid(
+        gateway: Gateway, texter: Texter, sender: str) -> None:
+    quitus = _issued_quitus(gateway)
+    expected = (f"CNSS quitus {quitus.tracking_number}\nEmployeur: PHARMACIE DE LA PAIX SARL\n"
+                "Valable jusqu'au 20/02/2027\nStatut: VALIDE")  # 90 days counting 23/11/2026
+    row = texter.reply(f"QUITUS {quitus.tracking_number}", sender)
+    assert row.body == expected and row.essential
+    digits = quitus.tracking_number[2:]
+    for text in (f"quitus {digits[:4]} {digits[4:]}", f"Quitus: qs-{digits}", f"CNSS QUITUS {digits}"):
+        assert texter.reply(text, STRANGER_PHONE).body == expected, text
+
+
+def test_quitus_is_expired_the_day_after_its_last_valid_day(gateway: Gateway, texter: Texter) -> None:
+    quitus = _issued_quitus(gateway, RequestStatus.VALIDATED)
+    gateway.clock.advance(days=89)
+    assert texter.reply(f"QUITUS {quitus.tracking_number}", STRANGER_PHONE).body.endswith("Statut: VALIDE")
+    gateway.clock.advance(days=1)
+    assert texter.reply(f"QUITUS {quitus.tracking_number}", "+22896000001").body == (
+        f"CNSS quitus {quitus.tracking_number}\nEmployeur: PHARMACIE DE LA PAIX SARL\n"
+        "Valable jusqu'au 20/02/2027\nStatut: EXPIRÉ")
+
+
+def test_quitus_validity_follows_the_dated_parameter(gateway: Gateway, texter: Texter) -> None:
+    backend = _backend(gateway)
+    shorter = backend.rulebook.services.with_entries([Dated(gateway.clock.today(), ServiceRule(15, 30), "test")])
+    backend.rulebook = dataclasses.replace(backend.rulebook, services=shorter)
+    quitus = _issued_quitus(gateway)
+    assert "Valable jusqu'au 22/12/2026" in texter.reply(f"QUITUS {quitus.tracking_number}", STRANGER_PHONE).body
+
+
+@pytest.mark.parametrize("status", [RequestStatus.RECEIVED, RequestStatus.IN_PROGRESS, RequestStatus.REJECTED])
+def test_a_quitus_not_issued_is_unknown(gateway: Gateway, texter: Texter, status: RequestStatus) -> None:
+    quitus = _issued_quitus(gateway, status)
+    row = texter.reply(f"QUITUS {quitus.tracking_number}", STRANGER_PHONE)
+    assert row.body == QUITUS_UNKNOWN and "PHARMACIE" not in row.body
+
+
+def test_malformed_unknown_and_other_tracking_numbers_get_the_same_unknown_answer(
+        gateway: Gateway, texter: Texter) -> None:
+    claim = _backend(gateway).file_claim(HolderKind.EMPLOYER, "1000001", ClaimCategory.OTHER)
+    with gateway.rt.uow_factory() as uow:
+        uow.requests.update(claim.with_status(RequestStatus.READY, gateway.clock.now()))
+        uow.commit()
+    texts = ["QUITUS", "QUITUS QS1234", "QUITUS QS123456789", "QUITUS XY12345678", "QUITUS QS99999999",
+             f"QUITUS {claim.tracking_number}", f"QUITUS QS{claim.tracking_number[2:]}", "QUITUS ' OR 1=1 --",
+             "QUITUS " + "9" * 500]
+    for number, text in enumerate(texts):
+        row = texter.reply(text, f"+2289600{number:04d}")
+        assert row.body == QUITUS_UNKNOWN, text
+        assert "BOULANGERIE" not in row.body
+
+
+def test_quitus_replies_count_against_the_senders_reply_limit(gateway: Gateway, texter: Texter) -> None:
+    quitus = _issued_quitus(gateway)
+    limit = gateway.rt.ussd.backend.limits.settings.keyword_replies_per_hour
+    for _ in range(limit):
+        texter.reply(f"QUITUS {quitus.tracking_number}", STRANGER_PHONE)
+    texter.send(f"QUITUS {quitus.tracking_number}", STRANGER_PHONE, "over-the-limit")
+    assert _row(gateway, "reply:over-the-limit") is None
+    assert len(_replies(gateway)) == limit

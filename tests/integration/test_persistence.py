@@ -19,7 +19,7 @@ from core.domain.payment_references import PaymentReference, ReferenceStatus
 from core.domain.payments import Payment, PaymentChannel
 from core.domain.periods import ContributionPeriod, Periodicity
 from core.domain.pins import Credential
-from core.domain.requests import ClaimCategory, RequestKind, RequestStatus, ServiceRequest
+from core.domain.requests import CLAIM, ClaimCategory, RequestStatus, ServiceRequest
 from core.ports import DuplicateRecordError
 from tests.support.builders import add_employer
 
@@ -151,8 +151,8 @@ def test_reference_status_updates_round_trip(uow_factory: SqlAlchemyUnitOfWorkFa
 
 
 def test_requests_activity_and_credentials_round_trip(uow_factory: SqlAlchemyUnitOfWorkFactory) -> None:
-    claim = ServiceRequest("RC00000042", RequestKind.CLAIM, HolderKind.EMPLOYER, "1000001", RequestStatus.RECEIVED,
-                           NOW, NOW, "sms", ClaimCategory.WRONG_BALANCE)
+    claim = ServiceRequest("RC00000042", CLAIM, HolderKind.EMPLOYER, "1000001", RequestStatus.RECEIVED,
+                           NOW, NOW, "sms", {"category": "wrong_balance"}, None, Msisdn("+22890112233"))
     event = ActivityEntry(HolderKind.EMPLOYER, "1000001", ActivityKind.REQUEST_FILED, NOW, {"tracking_number": "x"})
     credential = Credential(HolderKind.INSURED, "2000001", "$argon2id$hash", 2, NOW)
     with uow_factory() as uow:
@@ -160,10 +160,12 @@ def test_requests_activity_and_credentials_round_trip(uow_factory: SqlAlchemyUni
         uow.activity.append(event)
         uow.credentials.save(credential)
         uow.credentials.save(Credential(HolderKind.INSURED, "2000001", "$argon2id$other", 0, None))
-        uow.requests.update(claim.with_status(RequestStatus.IN_PROGRESS, NOW + timedelta(hours=1)))
+        uow.requests.update(claim.with_status(RequestStatus.DOCUMENTS_MISSING, NOW + timedelta(hours=1), "CNI"))
         uow.commit()
     with uow_factory() as uow:
-        assert uow.requests.get("RC00000042").status is RequestStatus.IN_PROGRESS  # type: ignore[union-attr]
+        stored_request = uow.requests.get("RC00000042")
+        assert stored_request is not None and stored_request.status is RequestStatus.DOCUMENTS_MISSING
+        assert (stored_request.note, stored_request.msisdn) == ("CNI", Msisdn("+22890112233"))
         assert uow.requests.list_for(HolderKind.EMPLOYER, "1000001", 5)[0].category is ClaimCategory.WRONG_BALANCE
         assert uow.activity.list_for(HolderKind.EMPLOYER, "1000001", 5)[0].details == {"tracking_number": "x"}
         stored = uow.credentials.get(HolderKind.INSURED, "2000001")

@@ -30,7 +30,7 @@ from core.domain.payments import PaymentChannel
 from core.domain.pension import PensionOutcome
 from core.domain.pins import PinHasher, PinPolicy
 from core.domain.periods import ContributionPeriod
-from core.domain.requests import ClaimCategory, RequestKind, RequestStatus
+from core.domain.requests import QUITUS, ClaimCategory, RequestStatus
 from core.services.accounts import contributor_account_summary
 from core.services.credentials import PinCheck, check_pin, credential_status, set_pin, unlock_pin
 from core.services.declarations import file_declaration
@@ -45,8 +45,9 @@ from core.services.requests import (
     quitus_status,
     request_attestation,
     request_quitus,
-    update_request_status,
+    change_status,
 )
+from menus.request_texts import CatalogueRequestWording
 from tests.support.builders import add_employer, add_insured, at, declare
 
 MARCH, APRIL = ContributionPeriod(2026, 3), ContributionPeriod(2026, 4)
@@ -164,7 +165,7 @@ def test_quitus_needs_no_overdue_balance_surcharges_included(uow_factory: Factor
     record_payment(reference=surcharge.code, amount=surcharge.amount, provider="ibbank", transaction_id="T2",
                    channel=PaymentChannel.BANK, paid_at=day.now(), uow=uow_factory(), clock=day, rulebook=rulebook)
     request = request_quitus("1000001", uow=uow_factory(), clock=day, rulebook=rulebook)
-    assert request.kind is RequestKind.QUITUS and request.tracking_number.startswith("QS")
+    assert request.kind is QUITUS and request.tracking_number.startswith("QS")
     assert request.status is RequestStatus.RECEIVED
 
 
@@ -178,10 +179,13 @@ def test_requests_are_tracked_and_listed_with_activity(uow_factory: Factory, rul
     listed = list_requests(HolderKind.INSURED, "2000001", uow=uow_factory())
     assert [r.tracking_number for r in listed] == [claim.tracking_number, attestation.tracking_number]
     assert listed[0].category is ClaimCategory.MISSING_PERIODS and listed[0].channel == "sms"
-    updated = update_request_status(attestation.tracking_number, RequestStatus.READY, uow=uow_factory(), clock=day)
+    updated = change_status(attestation.tracking_number, RequestStatus.READY, uow=uow_factory(),
+                            clock=at(2026, 11, 23, 12), wording=CatalogueRequestWording())
     assert updated.status is RequestStatus.READY
     history = list_activity(HolderKind.INSURED, "2000001", uow=uow_factory())
-    assert [e.details["tracking_number"] for e in history] == [claim.tracking_number, attestation.tracking_number]
+    assert [(e.kind.value, e.details["tracking_number"]) for e in history] == [
+        ("request_status_changed", attestation.tracking_number), ("request_filed", claim.tracking_number),
+        ("request_filed", attestation.tracking_number)]
     with pytest.raises(InsuredPersonNotFoundError):
         request_attestation("2999999", uow=uow_factory(), clock=day)
     with pytest.raises(EmployerNotFoundError):
@@ -202,7 +206,7 @@ def test_pension_simulation_from_the_individual_account(uow_factory: Factory, ru
     # 250 months: 20 % + 5 x 1.33 % = 26.65 % of 150 000.
     assert (estimate.outcome, estimate.monthly_amount, estimate.is_estimate) == (
         PensionOutcome.NORMAL_PENSION, 39_975, True)
-    typed = simulate_typed_pension(57, 270, 150_000, clock=at(2026, 11, 23), rulebook=rulebook)
+    typed = simulate_typed_pension(57, 270, 150_000, current_age=50, clock=at(2026, 11, 23), rulebook=rulebook)
     assert (typed.outcome, typed.monthly_amount) == (PensionOutcome.EARLY_PENSION, 37_370)
     with pytest.raises(InsuredPersonNotFoundError):
         simulate_own_pension("2999999", 60, uow=uow_factory(), clock=at(2026, 11, 23), rulebook=rulebook)

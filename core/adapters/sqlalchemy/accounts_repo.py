@@ -10,6 +10,7 @@ from core.adapters.sqlalchemy import tables as t
 from core.adapters.sqlalchemy.errors import duplicates_as_domain
 from core.domain.accounts import EntryKind, LedgerEntry
 from core.domain.contributions import Branch, ContributionAssessment, ContributionLine, Payer
+from core.domain.individual_accounts import DeclaredPay
 from core.domain.periods import ContributionPeriod
 
 
@@ -20,12 +21,13 @@ class SqlAlchemyDeclarationRepository:
         self._connection = connection
 
     @duplicates_as_domain
-    def add(self, employer_number: str, assessment: ContributionAssessment, filed_at: datetime) -> None:
-        """Store a declaration; a second one for the same period violates a unique constraint."""
+    def add(self, employer_number: str, assessment: ContributionAssessment, filed_at: datetime,
+            estimate: bool = False) -> None:
+        """Store a declaration (``estimate``: from a payroll total, to be completed per worker); one per period."""
         declaration_id = self._connection.execute(sa.insert(t.declarations).values(
             employer_number=employer_number, period=str(assessment.period), head_count=assessment.head_count,
             gross_payroll=assessment.gross_payroll, base=assessment.base, amount_due=assessment.amount_due,
-            filed_at=filed_at).returning(t.declarations.c.id)).scalar_one()
+            filed_at=filed_at, estimate=estimate).returning(t.declarations.c.id)).scalar_one()
         self._connection.execute(sa.insert(t.declaration_lines), [
             {"declaration_id": declaration_id, "branch": line.branch.value, "payer": line.payer.value,
              "rate_bp": line.rate_bp, "base": line.base} for line in assessment.lines])
@@ -47,6 +49,24 @@ class SqlAlchemyDeclarationRepository:
         rows = self._connection.execute(sa.select(t.declarations.c.period).where(
             t.declarations.c.employer_number == employer_number).order_by(t.declarations.c.period))
         return [ContributionPeriod.parse(row.period) for row in rows]
+
+    def is_estimate(self, employer_number: str, period: ContributionPeriod) -> bool:
+        """Whether the declaration of a period was an estimate (False when there is none)."""
+        return bool(self._connection.execute(sa.select(t.declarations.c.estimate).where(
+            t.declarations.c.employer_number == employer_number,
+            t.declarations.c.period == str(period))).scalar())
+
+    def latest_worker_pay(self, employer_number: str) -> list[DeclaredPay]:
+        """The worker lines of the employer's newest period with any, in the order they were declared."""
+        latest = self._connection.execute(sa.select(sa.func.max(t.declared_pay.c.period)).where(
+            t.declared_pay.c.employer_number == employer_number)).scalar()
+        if latest is None:
+            return []
+        rows = self._connection.execute(sa.select(t.declared_pay).where(
+            t.declared_pay.c.employer_number == employer_number, t.declared_pay.c.period == latest
+        ).order_by(t.declared_pay.c.id))
+        return [DeclaredPay(r.insured_number, ContributionPeriod.parse(r.period), r.employer_number, r.gross_pay)
+                for r in rows]
 
 
 class SqlAlchemyLedgerRepository:

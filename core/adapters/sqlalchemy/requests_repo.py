@@ -7,14 +7,15 @@ from sqlalchemy import Connection
 from core.adapters.sqlalchemy import tables as t
 from core.adapters.sqlalchemy.errors import duplicates_as_domain
 from core.domain.activity import ActivityEntry, ActivityKind
+from core.domain.msisdn import Msisdn
 from core.domain.operations import UssdSessionReport
 from core.domain.parties import HolderKind
 from core.domain.pins import Credential
-from core.domain.requests import ClaimCategory, RequestKind, RequestStatus, ServiceRequest
+from core.domain.requests import RequestStatus, ServiceRequest, kind_named
 
 
 class SqlAlchemyRequestRepository:
-    """Quitus, attestation and claim requests by tracking number."""
+    """Requests of every kind by tracking number, with their details, note and asking phone."""
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
@@ -22,17 +23,20 @@ class SqlAlchemyRequestRepository:
     @duplicates_as_domain
     def add(self, request: ServiceRequest) -> None:
         """Insert a request (a duplicate tracking number violates the primary key)."""
+        category = request.details.get("category") if request.kind.value == "claim" else None
         self._connection.execute(sa.insert(t.service_requests).values(
             tracking_number=request.tracking_number, kind=request.kind.value,
             holder_kind=request.holder_kind.value, holder_number=request.holder_number,
-            status=request.status.value, category=request.category.value if request.category else None,
-            channel=request.channel, created_at=request.created_at, updated_at=request.updated_at))
+            status=request.status.value, category=category if isinstance(category, str) else None,
+            channel=request.channel, created_at=request.created_at, updated_at=request.updated_at,
+            details=dict(request.details), note=request.note,
+            msisdn=request.msisdn.e164 if request.msisdn else None))
 
     def update(self, request: ServiceRequest) -> None:
-        """Persist a status change."""
+        """Persist a status change and its note."""
         self._connection.execute(sa.update(t.service_requests).where(
             t.service_requests.c.tracking_number == request.tracking_number).values(
-            status=request.status.value, updated_at=request.updated_at))
+            status=request.status.value, updated_at=request.updated_at, note=request.note))
 
     def get(self, tracking_number: str) -> ServiceRequest | None:
         """The request with this tracking number, or None."""
@@ -51,10 +55,13 @@ class SqlAlchemyRequestRepository:
     @staticmethod
     def _request(row: sa.Row[tuple[object, ...]]) -> ServiceRequest:
         m = row._mapping
+        details = dict(m["details"] or {})
+        if m["category"] and "category" not in details:
+            details["category"] = m["category"]  # a claim filed before requests became data
         return ServiceRequest(
-            m["tracking_number"], RequestKind(m["kind"]), HolderKind(m["holder_kind"]), m["holder_number"],
-            RequestStatus(m["status"]), m["created_at"], m["updated_at"], m["channel"],
-            ClaimCategory(m["category"]) if m["category"] else None)
+            m["tracking_number"], kind_named(m["kind"]), HolderKind(m["holder_kind"]), m["holder_number"],
+            RequestStatus(m["status"]), m["created_at"], m["updated_at"], m["channel"], details, m["note"],
+            Msisdn(m["msisdn"]) if m["msisdn"] else None)
 
 
 class SqlAlchemyActivityRepository:

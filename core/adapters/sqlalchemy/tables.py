@@ -101,6 +101,7 @@ declarations = sa.Table(
     _money("base"),
     _money("amount_due"),
     sa.Column("filed_at", UtcDateTime, nullable=False),
+    sa.Column("estimate", sa.Boolean, nullable=False, server_default=sa.false()),  # payroll + head count only
     sa.UniqueConstraint("employer_number", "period", name="uq_declarations_employer_period"),
 )
 
@@ -163,14 +164,17 @@ payments = sa.Table(
 service_requests = sa.Table(
     "service_requests", metadata,
     sa.Column("tracking_number", sa.String(12), primary_key=True),
-    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("holder_kind", sa.String(16), nullable=False),
-    sa.Column("holder_number", sa.String(13), nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("holder_number", sa.String(16), nullable=False),  # an account number, or a phone (E.164)
+    sa.Column("status", sa.String(32), nullable=False),
     sa.Column("category", sa.String(32)),
     sa.Column("channel", sa.String(16), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("details", sa.JSON, nullable=False, server_default="{}"),  # the form's fields, by name
+    sa.Column("note", sa.Text),  # staff's last note
+    sa.Column("msisdn", sa.String(16)),  # the phone that asked: told of status changes by SMS
     sa.Index("ix_service_requests_holder", "holder_kind", "holder_number"),
 )
 
@@ -178,7 +182,7 @@ activity = sa.Table(
     "activity", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("holder_kind", sa.String(16), nullable=False),
-    sa.Column("holder_number", sa.String(13), nullable=False),
+    sa.Column("holder_number", sa.String(16), nullable=False),
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("occurred_at", UtcDateTime, nullable=False),
     sa.Column("details", sa.JSON, nullable=False),

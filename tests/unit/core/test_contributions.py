@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import pytest
 
@@ -10,8 +11,12 @@ from core.domain.contributions import (
     ContributionAssessment,
     Payer,
     WorkerPay,
+    add_worker,
     assess_payroll,
     assess_workers,
+    change_pay,
+    check_worker_pay,
+    remove_worker,
 )
 from core.domain.errors import InvalidDeclarationError
 from core.domain.parameters import RuleBook, default_rulebook, rulebook_with_overrides
@@ -145,3 +150,67 @@ def test_invalid_declaration_is_refused_with_a_reason(call, reason: str) -> None
     with pytest.raises(InvalidDeclarationError) as caught:
         call(default_rulebook())
     assert caught.value.data["reason"] == reason
+
+
+def test_two_workers_at_45000_and_150000_owe_63788_per_worker_where_the_payroll_path_says_61425() -> None:
+    rulebook = default_rulebook()
+    per_worker = assess_workers(MARCH_2026, [WorkerPay("A1", 45_000), WorkerPay("A2", 150_000)], rulebook=rulebook)
+    # Bases 52 500 (floored) + 150 000 = 202 500; every line exact, the total rounded once, half up.
+    assert amounts(per_worker) == {
+        (Branch.FAMILY_BENEFITS, Payer.EMPLOYER): 6_075,
+        (Branch.OCCUPATIONAL_RISK, Payer.EMPLOYER): 4_050,
+        (Branch.PENSION, Payer.EMPLOYER): Fraction(50_625, 2),
+        (Branch.PENSION, Payer.EMPLOYEE): 8_100,
+        (Branch.AMU, Payer.EMPLOYER): 10_125,
+        (Branch.AMU, Payer.EMPLOYEE): 10_125,
+    }
+    assert per_worker.total_exact == Fraction(127_575, 2)  # 63 787.5
+    assert (per_worker.amount_due, per_worker.cnss_amount, per_worker.amu_amount) == (63_788, 43_538, 20_250)
+    payroll = assess_payroll(MARCH_2026, 2, 195_000, rulebook=rulebook)
+    assert payroll.base == 195_000 and payroll.amount_due == 61_425  # the floor of 2 x SMIG hides the low pay
+
+
+def test_a_declaration_is_edited_line_by_line_and_keeps_at_least_one_worker() -> None:
+    last_month = (WorkerPay("2000101", 45_000), WorkerPay("2000102", 80_000))
+    changed = change_pay(last_month, "2000101", 60_000)
+    assert changed == (WorkerPay("2000101", 60_000), WorkerPay("2000102", 80_000))
+    added = add_worker(changed, WorkerPay("2000103", 150_000))
+    assert [w.insured_number for w in added] == ["2000101", "2000102", "2000103"]
+    assert remove_worker(added, "2000102") == (WorkerPay("2000101", 60_000), WorkerPay("2000103", 150_000))
+    assert last_month[0].gross_pay == 45_000, "the starting point is never changed in place"
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (lambda ws: add_worker(ws, WorkerPay("2000101", 1)), "already_listed"),
+        (lambda ws: remove_worker(ws[:1], "2000101"), "last_worker"),
+        (lambda ws: remove_worker(ws, "2999999"), "not_listed"),
+        (lambda ws: change_pay(ws, "2999999", 1), "not_listed"),
+        (lambda ws: assess_workers(MARCH_2026, [*ws, ws[0]], rulebook=default_rulebook()), "duplicate_worker"),
+    ],
+)
+def test_impossible_edits_are_refused_with_their_reason(edit: Any, reason: str) -> None:
+    workers = (WorkerPay("2000101", 45_000), WorkerPay("2000102", 80_000))
+    with pytest.raises(InvalidDeclarationError) as caught:
+        edit(workers)
+    assert caught.value.data["reason"] == reason
+
+
+@pytest.mark.parametrize(("pay", "accepted"), [(0, False), (1, True), (52_500, True), (50_000_000, True),
+                                               (50_000_001, False), (-5, False)])
+def test_a_typed_pay_is_at_least_one_franc_and_at_most_the_dated_ceiling(pay: int, accepted: bool) -> None:
+    ceiling = default_rulebook().services.at(MARCH_2026.first_day).max_worker_pay
+    if accepted:
+        assert check_worker_pay(pay, ceiling) == pay
+    else:
+        with pytest.raises(InvalidDeclarationError):
+            check_worker_pay(pay, ceiling)
+
+
+def test_the_pay_ceiling_is_a_dated_parameter_that_configuration_can_change() -> None:
+    rulebook = rulebook_with_overrides(default_rulebook(), {"services": [
+        {"effective_from": "2027-01-01",
+         "value": {"reference_validity_days": 15, "quitus_validity_days": 90, "max_worker_pay": 80_000_000}}]})
+    assert rulebook.services.at(MARCH_2026.first_day).max_worker_pay == 50_000_000
+    assert rulebook.services.at(ContributionPeriod(2027, 1).first_day).max_worker_pay == 80_000_000

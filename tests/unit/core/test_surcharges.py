@@ -6,9 +6,11 @@ from datetime import date, datetime, timezone
 import pytest
 
 from core.domain.accounts import ContributorAccount, EntryKind, LedgerEntry
-from core.domain.parameters import SurchargeRule, default_rulebook, rulebook_with_overrides
-from core.domain.periods import ContributionPeriod
-from core.domain.surcharges import new_surcharges, steps_incurred
+from core.domain.parameters import RuleBook, SurchargeRule, default_rulebook, rulebook_with_overrides
+from core.domain.parties import Employer
+from core.domain.periods import ContributionPeriod, Periodicity
+from core.domain.surcharges import exigibility_day, new_surcharges, steps_incurred
+from core.services.accounts import load_account
 
 EMPLOYER = "1000001"
 MARCH = ContributionPeriod(2026, 3)
@@ -156,3 +158,50 @@ def test_declaration_filed_late_still_owes_the_surcharges_from_the_deadline() ->
     acct = ContributorAccount(EMPLOYER, (filed_late,), deadline=lambda p: p.payment_deadline(15))
     assert acct.overdue(date(2026, 8, 20)) == 500_000  # the account itself says it is overdue
     assert total(surcharges_by(date(2026, 8, 20), acct)) == 35_000
+
+
+class _Ledger:
+    def __init__(self, entries: list[LedgerEntry]) -> None:
+        self._entries = entries
+
+    def entries(self, employer_number: str) -> list[LedgerEntry]:
+        return [e for e in self._entries if e.employer_number == employer_number]
+
+
+class _LedgerOnly:
+    def __init__(self, entries: list[LedgerEntry]) -> None:
+        self.ledger = _Ledger(entries)
+
+
+JANUARY = ContributionPeriod(2026, 1)
+
+
+def quarterly_account(rulebook: RuleBook) -> ContributorAccount:
+    """A quarterly payer's January 2026 contributions (300 000), loaded as the services load any account."""
+    employer = Employer(EMPLOYER, "BOULANGERIE DU PORT SARL", periodicity=Periodicity.QUARTERLY)
+    due = LedgerEntry(EMPLOYER, EntryKind.CONTRIBUTION_DUE, 300_000, date(2026, 2, 1), NOW, period=JANUARY)
+    return load_account(_LedgerOnly([due]), employer, rulebook)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("rule", [default_rule, month_after_period_rule], ids=["deadline", "month_after_period"])
+def test_a_quarterly_payer_gets_no_monthly_step_before_three_months_after_the_quarter(rule) -> None:  # type: ignore[no-untyped-def]
+    acct = quarterly_account(default_rulebook())
+    assert acct.positions()[0].deadline == date(2026, 4, 15)
+    assert [(line.surcharge_step, line.amount) for line in new_surcharges(acct, date(2026, 5, 2), rule, NOW)] == [
+        (0, 15_000)]  # was (1, 3 000) on 2 May: 17 days after the quarterly deadline
+    assert [line.amount for line in new_surcharges(acct, date(2026, 6, 30), rule, NOW)] == [15_000]
+
+
+def test_a_quarterly_payers_first_monthly_step_follows_the_quarter_with_either_anchor() -> None:
+    acct = quarterly_account(default_rulebook())
+    by_deadline = new_surcharges(acct, date(2026, 7, 16), default_rule, NOW)
+    by_exigibility = new_surcharges(acct, date(2026, 7, 2), month_after_period_rule, NOW)
+    assert [(line.surcharge_step, line.value_date, line.amount) for line in by_deadline][1:] == [
+        (1, date(2026, 7, 16), 3_000)]
+    assert [(line.surcharge_step, line.value_date, line.amount) for line in by_exigibility][1:] == [
+        (1, date(2026, 7, 2), 3_000)]
+
+
+def test_exigibility_is_the_first_day_of_the_month_the_payment_falls_due_in() -> None:
+    assert exigibility_day(JANUARY.payment_deadline(15, Periodicity.QUARTERLY)) == date(2026, 4, 1)
+    assert exigibility_day(JANUARY.payment_deadline(15)) == date(2026, 2, 1)

@@ -15,8 +15,8 @@ from gateway.africastalking.cursor import SEPARATOR, cursor_of, inputs_since
 from gateway.africastalking.sms import parse_delivery_report, parse_inbound_sms
 from gateway.africastalking.ussd import format_ussd_reply, parse_ussd_event, parse_ussd_request
 from gateway.base import MalformedRequestError
+from gateway.sms_keywords import Keyword, parse_keyword
 from menus.hop import Reply
-from menus.sms_keywords import Keyword, parse_keyword
 
 KEY = b"property-test-key"
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""One module per SMS keyword, each exposing ``KEYWORD`` (listed in ``gateway.sms_keywords.registry``)."""

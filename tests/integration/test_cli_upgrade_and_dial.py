@@ -1,0 +1,54 @@
+"""Operator commands say what they did: db-upgrade names the revisions, ussd-dial shows every SMS queued."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from app import create_app
+from core.adapters.sqlalchemy.migrate import upgrade
+from gateway.runtime import Runtime
+
+EMPLOYER_PHONE = "+22890112233"
+
+
+def _app(tmp_path: Path, **config: object) -> Flask:
+    return create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'gw.db'}", "TESTING": True, **config})
+
+
+def test_db_upgrade_says_it_created_then_upgraded_then_found_the_schema_up_to_date(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["db-upgrade"])
+    assert created.exit_code == 0 and "database schema created (revision 0008)" in created.output
+    assert "already up to date (revision 0008)" in runner.invoke(args=["db-upgrade"]).output
+    older = _app(tmp_path / "older")
+    (tmp_path / "older").mkdir()
+    rt: Runtime = older.extensions["cnss"]
+    assert upgrade(rt.engine, "0007").after == "0007"
+    upgraded = older.test_cli_runner().invoke(args=["db-upgrade"])
+    assert "database schema upgraded from revision 0007 to 0008" in upgraded.output, upgraded.output
+
+
+def _seeded(tmp_path: Path, **config: object) -> Flask:
+    app = _app(tmp_path, **config)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db-upgrade"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    return app
+
+
+def test_ussd_dial_shows_each_sms_once_and_counts_those_queued_since_the_dial(tmp_path: Path) -> None:
+    app = _seeded(tmp_path)
+    dial = app.test_cli_runner().invoke(args=["ussd-dial", EMPLOYER_PHONE], input="1234\n2\n2\n")
+    assert dial.exit_code == 0, dial.output
+    assert dial.output.count(f"[SMS queued for {EMPLOYER_PHONE}] CNSS BOULANGERIE DU PORT SARL\nSolde 182") == 1
+    assert dial.output.rstrip().endswith(f"1 SMS queued for {EMPLOYER_PHONE} since the dial started")
+
+
+def test_ussd_dial_waits_for_the_sms_a_slow_request_sends_after_the_session_ended(tmp_path: Path) -> None:
+    app = _seeded(tmp_path, USSD_HOP_DEADLINE="0.000001")
+    dial = app.test_cli_runner().invoke(args=["ussd-dial", EMPLOYER_PHONE, "--sms-wait", "10"], input="1234\n")
+    assert "Vous recevrez le résultat par SMS" in dial.output, dial.output
+    assert f"[SMS queued for {EMPLOYER_PHONE}] CNSS: votre demande a été traitée." in dial.output
+    assert dial.output.rstrip().endswith(f"1 SMS queued for {EMPLOYER_PHONE} since the dial started")
