@@ -115,6 +115,9 @@ class RequestRepository(Protocol):
     def get(self, tracking_number: str) -> ServiceRequest | None: ...
     def update(self, request: ServiceRequest) -> None: ...
     def list_for(self, holder_kind: HolderKind, holder_number: str, limit: int) -> list[ServiceRequest]: ...
+    def open_of_kind(self, kind: str) -> list[ServiceRequest]:
+        """Requests of one kind not yet decided (received, in progress, documents missing), oldest first."""
+        ...
 
 
 class ActivityRepository(Protocol):
@@ -193,6 +196,9 @@ class RequestWording(Protocol):
     """Words the SMS telling a person their request changed status (the channels own the wording)."""
 
     def status_sms(self, request: ServiceRequest) -> str: ...
+    def field_sms(self, request: ServiceRequest, field: str) -> str | None:
+        """The SMS to the phone in the request's ``field`` (a kind's ``tells``) at this status; None: no SMS."""
+        ...
 
 
 class SmsSender(Protocol):

@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from core.domain.money import format_xof
 from core.domain.payments import PaymentChannel
 from core.services.bank_statements import StatementLine, parse_statement
+from core.services.declared_payments import DeclaredPaymentCheck
 from core.services.reconciliation import (
     CONFIRMABLE_NOTE,
     ReconciliationReport,
@@ -132,6 +133,7 @@ def summary(report: ReconciliationReport, problems: Sequence[str], *, zone_name:
             + f"  alert #{c.alert.alert_id}" for c in report.confirmable_alerts]))
         if report.confirmable_alerts:
             out.append(f"  note: {CONFIRMABLE_NOTE}")
+    out.extend(declared_section(report))
     if report.other_day_lines:
         out.extend(_section("Statement lines dated another day (not reconciled here)", [
             _line(s.provider, s.transaction_id, s.reference, s.amount) for s in report.other_day_lines]))
@@ -139,6 +141,33 @@ def summary(report: ReconciliationReport, problems: Sequence[str], *, zone_name:
         out.append("no mismatches" + (" in the readable statement lines" if problems else ""))
     else:
         out.append(f"{report.mismatch_count} mismatch(es) to review")
+    return out
+
+
+def declared_section(report: ReconciliationReport) -> list[str]:
+    """Payments employers declared, awaiting verification: matched or not by the statement; none is credited."""
+    if not report.declared:
+        return []
+    matched = [c for c in report.declared if c.matched]
+    unmatched = [c for c in report.declared if not c.matched]
+
+    def line(check: DeclaredPaymentCheck) -> str:
+        request = check.request
+        text = (f"{request.tracking_number} employer {request.holder_number} "
+                f"{request.details.get('paid_by', '-')} {check.transaction_id} {format_xof(check.amount)} "
+                f"paid {request.details.get('paid_on', '-')}")
+        if check.line is not None:
+            return text + f"  statement ref {check.line.reference or '-'}"
+        if check.other_amount is not None:
+            return text + f"  statement says {format_xof(check.other_amount.amount)}"
+        return text
+    out = [f"Declared payments awaiting verification: {len(report.declared)} (never credited on the employer's word)"]
+    if report.statement_given:
+        out.extend(f"  {text}" for text in _section("Matched by the statement (transaction id and amount)",
+                                                     [line(c) for c in matched]))
+        out.extend(f"  {text}" for text in _section("Not matched", [line(c) for c in unmatched]))
+    else:
+        out.extend(f"  {line(c)}" for c in unmatched)
     return out
 
 

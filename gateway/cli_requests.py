@@ -44,7 +44,8 @@ def request_status(tracking: str, status: str, note: str | None) -> None:
     except InvalidRequestDetailsError:
         raise click.ClickException(f"the note is longer than {MAX_NOTE} characters") from None
     logger.info("request %s moved to %s by an agent", request.tracking_number, request.status.value)
-    click.echo(f"{request.tracking_number} ({request.kind.value}): {request.status.value}")
+    late = f" [late: deadline was {request.details.get('deadline')}]" if request.details.get("late") else ""
+    click.echo(f"{request.tracking_number} ({request.kind.value}): {request.status.value}{late}")
 
 
 def register(app: Flask) -> None:

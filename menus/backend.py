@@ -19,9 +19,10 @@ from core.domain.pension import PensionEstimate
 from core.domain.periods import ContributionPeriod
 from core.domain.pins import PinHasher, PinPolicy
 from core.domain.requests import ClaimCategory, QuitusEligibility, RequestKind, ServiceRequest
-from core.ports import Clock, SmsSender, UnitOfWorkFactory
+from core.ports import Clock, RequestWording, SmsSender, UnitOfWorkFactory
 from core.services import accounts, credentials, declarations, directory, insured, payment_references, requests
 from core.services import quitus_verification
+from core.services import enrolment
 from core.services.accounts import AccountSummary, get_employer
 from core.services.credentials import CredentialStatus, PinCheck
 from core.services.directory import PhoneHolders
@@ -78,6 +79,8 @@ class ScreenBackend(Protocol):
     def file_claim(self, kind: HolderKind, number: str, category: ClaimCategory) -> ServiceRequest: ...
     def file_request(self, kind: RequestKind, holder_kind: HolderKind, holder_number: str,
                      details: Mapping[str, object], msisdn: Msisdn | None = None) -> ServiceRequest: ...
+    def file_enrolment(self, kind: RequestKind, details: Mapping[str, object], msisdn: Msisdn,
+                       wording: RequestWording) -> ServiceRequest: ...
     def requests_of(self, kind: HolderKind, number: str, limit: int = 12) -> list[ServiceRequest]: ...
     def activity_of(self, kind: HolderKind, number: str, limit: int = 3) -> list[ActivityEntry]: ...
     def individual_account(self, insured_number: str) -> IndividualAccount: ...
@@ -205,6 +208,12 @@ class Backend:
         """File a request of any kind with its form's values (checked by the core against the kind's fields)."""
         return requests.file_request(kind, holder_kind, holder_number, details, uow=self.uow_factory(),
                                      clock=self.clock, msisdn=msisdn)
+
+    def file_enrolment(self, kind: RequestKind, details: Mapping[str, object], msisdn: Msisdn,
+                       wording: RequestWording) -> ServiceRequest:
+        """File a pre-registration or enrolment for a phone with no account (eligibility checked first)."""
+        return enrolment.file_enrolment(kind, details, msisdn, uow=self.uow_factory(), clock=self.clock,
+                                        rulebook=self.rulebook, wording=wording)
 
     def requests_of(self, kind: HolderKind, number: str, limit: int = 12) -> list[ServiceRequest]:
         """Latest requests."""

@@ -15,6 +15,7 @@ and the screens never disagree; an invalid value re-asks with its reason.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -31,6 +32,7 @@ VALUES = "form_values"  # ctx.data key of the values typed so far, by field name
 CHECK_AGAIN = "form.check_again"  # notice when the core refuses a value at filing (e.g. a date past midnight)
 CHOICE_LINE = "form.choice_line"
 CHOICES_PER_PAGE = 3
+SKIP = "1"  # typed at an optional field's prompt to leave it out (no phone, date or amount is "1")
 EndValues = Callable[[Ctx, ServiceRequest], Values]
 
 # The error line of each field type (values: low, high, earliest, latest).
@@ -43,6 +45,7 @@ ERRORS: dict[FieldType, tuple[str, ...]] = {
     FieldType.CHOICE: (),
     FieldType.INSURED_NUMBER: ("form.insured_number_invalid",),
     FieldType.PHONE: ("form.phone_invalid",),
+    FieldType.EMAIL: ("form.email_invalid",),
 }
 
 
@@ -75,9 +78,28 @@ def form_screens(kind: RequestKind, *, end_values: EndValues | None = None) -> t
     filed = screen_id(kind, "filed")
     screens.append(Menu(steps[-1], steps[-1], (
         Option("1", "common.confirm", _filer(kind, end_values), leads_to=tuple(steps[:-1]) + (filed,)),
-    ), load=lambda ctx: display_values(ctx.language, kind, ctx.data.get(VALUES, {}))))
+    ), load=lambda ctx: confirm_values(ctx, kind)))
     screens.append(Final(filed, _filed_text(kind)))
     return tuple(screens)
+
+
+def confirm_values(ctx: Ctx, kind: RequestKind) -> dict[str, str]:
+    """The confirmation's values: the fields as shown, and what the kind derives from them (a deadline as
+    dd/mm/yyyy, a flag as the text ``k.<name>`` when set, else blank)."""
+    values = ctx.data.get(VALUES, {})
+    shown = display_values(ctx.language, kind, values)
+    shown.update({name: "" for name in kind.derived})
+    if kind.derive is not None and all(f.name in values or f.optional for f in kind.fields):
+        typed = {name: value for name, value in values.items() if value != ""}
+        for name, value in kind.derive(typed, ctx.backend.clock.today()).items():
+            if isinstance(value, bool):
+                shown[name] = ctx.say(screen_id(kind, name)) if value else ""
+            else:
+                shown[name] = _day(date.fromisoformat(str(value))) if _ISO_DAY.match(str(value)) else str(value)
+    return shown
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def display_values(language: str, kind: RequestKind, values: Mapping[str, Any]) -> dict[str, str]:
@@ -128,6 +150,8 @@ def _field_screen(kind: RequestKind, spec: Field, following: str) -> Screen:
 def parse(spec: Field, text: str, today: date) -> Value:
     """A value typed on the keypad, in its stored form; ``InvalidInput`` with the reason otherwise."""
     raw: object = text
+    if spec.optional and text.strip() == SKIP:
+        return ""
     if spec.type is FieldType.DATE:
         raw = _iso_day(text)
     elif spec.type in (FieldType.AMOUNT, FieldType.COUNT):

@@ -29,3 +29,12 @@ class CatalogueRequestWording:
                   "status": render(status_key(request.status.value), self.language), "note": request.note or ""}
         text = render(status_sms_key(request.kind.value, request.status.value), self.language, values)
         return re.sub(" {2,}", " ", text).strip()  # a blank note leaves no gap
+
+    def field_sms(self, request: ServiceRequest, field: str) -> str | None:
+        """The kind's text for the phone in ``field`` at this status (``request_sms.<kind>.<status>.<field>``), if any."""
+        key = f"request_sms.{request.kind.value}.{request.status.value}.{field}"
+        if key not in texts.CATALOGUES[DEFAULT_LANGUAGE]:
+            return None
+        values = {**display_values(self.language, request.kind, request.details),
+                  "tracking": request.tracking_number, "note": request.note or ""}
+        return re.sub(" {2,}", " ", render(key, self.language, values)).strip()

@@ -62,7 +62,7 @@ def sms_message(recipient: str, text: str, purpose: str, idempotency_key: str, c
 
 
 # Purposes whose text carries a secret (a one-time code): it is masked once the provider has it.
-SECRET_PURPOSES: Final = frozenset({"activation_code"})
+SECRET_PURPOSES: Final = frozenset({"activation_code", "phone_code"})
 # Statuses after which the outbox never sends a message again.
 SETTLED_FOR_GOOD: Final = frozenset({MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.FAILED,
                                      MessageStatus.SKIPPED})

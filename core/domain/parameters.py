@@ -65,6 +65,23 @@ class ServiceRule:
     quitus_validity_days: int
     # ASSUMPTION (2019-01-01 on): a worker's monthly pay typed above 50 000 000 FCFA is a typing error.
     max_worker_pay: int = 50_000_000
+    # ASSUMPTION (2019-01-01 on; not in the rules document): an employer declares a work accident
+    # within 48 hours of learning of it.
+    work_accident_hours: int = 48
+
+
+@dataclass(frozen=True, slots=True)
+class VoluntaryRule:
+    """Voluntary insurance and self-employed contributions (rules 1.2): rates in basis points of the declared
+    monthly income (floored at the SMIG), the payment rhythms in months, and the voluntary conditions."""
+
+    voluntary_bp: int  # pensions branch only
+    self_employed_bp: int  # family benefits, occupational risks and pensions
+    informal_bp: int  # family benefits and pensions (not offered on USSD yet)
+    rhythms: tuple[int, ...]  # months paid at once: monthly, quarterly, half-yearly, yearly
+    min_insured_months: int  # months of insurance before leaving employment
+    months_to_apply: int  # a request within this many months of leaving
+    max_income: int  # a monthly income typed above this is a typing error
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +127,7 @@ class RuleBook:
     surcharges: Timeline[SurchargeRule]
     pensions: Timeline[PensionRule]
     services: Timeline[ServiceRule]
+    voluntary: Timeline[VoluntaryRule]
 
 
 _CNSS_2016 = ContributionRates(300, 200, 1250, 400, 0, 0)
@@ -144,6 +162,13 @@ def default_rulebook() -> RuleBook:
             Dated(date(2019, 1, 1), ServiceRule(reference_validity_days=15, quitus_validity_days=90),
                   "ASSUMPTION: reference valid 15 days, quitus 3 months"),
         ]),
+        voluntary=Timeline("voluntary", [
+            Dated(date(2024, 1, 1), VoluntaryRule(
+                voluntary_bp=1650, self_employed_bp=2150, informal_bp=1950, rhythms=(1, 3, 6, 12),
+                min_insured_months=6, months_to_apply=12, max_income=50_000_000),
+                "SECONDARY (CLEISS): self-employed 21.5 %, informal 19.5 %; ASSUMPTION: voluntary 16.5 %, "
+                "6 months insured, request within 12 months, rhythms 1/3/6/12, income above 50 000 000 a typo"),
+        ]),
     )
 
 
@@ -174,6 +199,7 @@ _KINDS: dict[str, type] = {
     "surcharges": SurchargeRule,
     "pensions": PensionRule,
     "services": ServiceRule,
+    "voluntary": VoluntaryRule,
 }
 
 

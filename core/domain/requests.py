@@ -51,6 +51,10 @@ class RequestStatus(enum.Enum):
     CLOSED = "closed"
 
 
+# Statuses in which what was asked for has been issued (a quitus is then valid from its day of issue).
+ISSUED: Final = frozenset({RequestStatus.READY, RequestStatus.VALIDATED})
+
+
 def parse_status(raw: str) -> RequestStatus:
     """A status by its name (``validated``); ``UnknownRequestStatusError`` otherwise."""
     try:
@@ -70,6 +74,7 @@ class FieldType(enum.Enum):
     CHOICE = "choice"  # one of the field's choices
     INSURED_NUMBER = "insured_number"  # an insured person's number (identifier format)
     PHONE = "phone"  # a phone number, stored E.164
+    EMAIL = "email"  # an e-mail address, stored lower-case
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +82,8 @@ class Field:
     """One field of a request form: its name (also its key in ``details``), type and bounds.
 
     ``low``/``high``: the bounds of an amount or a count, or the length of a text or a name;
-    ``past_days``/``future_days``: how far before or after today a date may be.
+    ``past_days``/``future_days``: how far before or after today a date may be;
+    ``optional``: may be left out (blank), then absent from ``details``.
     """
 
     name: str
@@ -87,6 +93,7 @@ class Field:
     high: int = 999_999_999
     past_days: int = 0
     future_days: int = 0
+    optional: bool = False
 
     def check(self, value: object, today: date) -> Value:
         """The stored form of ``value``; ``InvalidRequestDetailsError`` when it does not fit."""
@@ -129,13 +136,19 @@ def insured_number_field(name: str) -> Field:
     return Field(name, FieldType.INSURED_NUMBER)
 
 
-def phone_field(name: str) -> Field:
-    """A phone number (Togolese numbers may omit +228)."""
-    return Field(name, FieldType.PHONE)
+def phone_field(name: str, *, optional: bool = False) -> Field:
+    """A phone number (Togolese numbers may omit +228); ``optional``: may be left out."""
+    return Field(name, FieldType.PHONE, optional=optional)
+
+
+def email_field(name: str, max_length: int = 60) -> Field:
+    """An e-mail address of the usual shape (name@domain.tld)."""
+    return Field(name, FieldType.EMAIL, low=6, high=max_length)
 
 
 _NAME_CHARS = re.compile(r"^[A-Za-z][A-Za-z '\-]*$")
 _TEXT_CHARS = re.compile(r"^[A-Za-z0-9 '\-.,/()]+$")
+_EMAIL_SHAPE = re.compile(r"^[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}$")
 
 
 def keypad_name(raw: str) -> str:
@@ -212,11 +225,22 @@ def _check_phone(spec: Field, value: object, _today: date) -> Value:
         raise InvalidRequestDetailsError(spec.name, "format") from None
 
 
+def _check_email(spec: Field, value: object, _today: date) -> Value:
+    email = value.strip().lower() if isinstance(value, str) else ""
+    if not _EMAIL_SHAPE.match(email) or ".." in email:
+        raise InvalidRequestDetailsError(spec.name, "format")
+    if not spec.low <= len(email) <= spec.high:
+        raise InvalidRequestDetailsError(spec.name, "length")
+    return email
+
+
 _CHECKS: Final[dict[FieldType, Callable[[Field, object, date], Value]]] = {
     FieldType.TEXT: _check_text, FieldType.NAME: _check_name, FieldType.DATE: _check_date,
     FieldType.AMOUNT: _check_number, FieldType.COUNT: _check_number, FieldType.CHOICE: _check_choice,
-    FieldType.INSURED_NUMBER: _check_insured_number, FieldType.PHONE: _check_phone,
+    FieldType.INSURED_NUMBER: _check_insured_number, FieldType.PHONE: _check_phone, FieldType.EMAIL: _check_email,
 }
+# Details a kind works out from its checked fields at filing (e.g. a late flag), stored with them.
+Derive = Callable[[Mapping[str, Value], date], Mapping[str, Value]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +248,11 @@ class RequestKind:
     """A kind of request: its name (``value``, stored), tracking prefix, who may file it and its fields.
 
     ``by_form``: filed through the generic ``file_request``; False when a service of its own checks
-    something first (the quitus checks the account is up to date).
+    something first (the quitus checks the account is up to date);
+    ``derive``: details worked out from the fields at filing (stored with them, e.g. ``late``), named
+    in ``derived`` (the confirmation may show them);
+    ``tells``: phone fields whose phone also hears of status changes, in its own words
+    (text ``request_sms.<kind>.<status>.<field>``; no text, no SMS).
     """
 
     value: str
@@ -232,6 +260,9 @@ class RequestKind:
     filers: frozenset[HolderKind]
     fields: tuple[Field, ...] = ()
     by_form: bool = True
+    derive: Derive | None = None
+    derived: tuple[str, ...] = ()
+    tells: tuple[str, ...] = ()
 
     def field(self, name: str) -> Field:
         """The field called ``name``."""
@@ -244,9 +275,13 @@ class RequestKind:
             raise InvalidRequestDetailsError(sorted(unknown)[0], "unknown")
         checked: dict[str, Value] = {}
         for spec in self.fields:
+            if spec.optional and details.get(spec.name) in (None, ""):
+                continue
             if spec.name not in details:
                 raise InvalidRequestDetailsError(spec.name, "missing")
             checked[spec.name] = spec.check(details[spec.name], today)
+        if self.derive is not None:
+            checked.update(self.derive(checked, today))
         return checked
 
 
@@ -272,10 +307,137 @@ ATTESTATION: Final = RequestKind("attestation", "AT", INSURED)
 CLAIM: Final = RequestKind("claim", "RC", ACCOUNT_HOLDERS,
                            (choice_field("category", *(c.value for c in ClaimCategory)),))
 
+# ---- Employer requests and profile changes (helper W2).
+# OFFICIAL (Code art. 9; cnss-rules.md section 2): a worker is registered within 8 days of hiring.
+WORKER_REGISTRATION_DAYS: Final = 8
+
+
+def registration_deadline(hire_date: date) -> date:
+    """The last day to register a worker hired on ``hire_date``."""
+    return hire_date + timedelta(days=WORKER_REGISTRATION_DAYS)
+
+
+def _registration_flags(details: Mapping[str, Value], today: date) -> dict[str, Value]:
+    deadline = registration_deadline(date.fromisoformat(str(details["hire_date"])))
+    return {"deadline": deadline.isoformat(), "late": today > deadline}
+
+
+class AccidentType(enum.Enum):
+    """What happened, in a word: the choices of a work-accident declaration's ``accident_type``."""
+
+    FALL = "fall"
+    MACHINE = "machine"
+    COMMUTE = "commute"
+    BURN = "burn"
+    OTHER_ACCIDENT = "other_accident"
+
+
+class PaidBy(enum.Enum):
+    """How an employer says it paid outside the gateway (the web form's channels)."""
+
+    TRANSFER = "transfer"
+    DEPOSIT = "deposit"
+    MOBILE_MONEY = "mobile_money"
+
+
+WORKER_REGISTRATION: Final = RequestKind("worker_registration", "WR", EMPLOYERS, (
+    name_field("last_name", 18), name_field("first_names", 28),
+    date_field("birth_date", past_days=100 * 366, future_days=0), choice_field("sex", "f", "m"),
+    date_field("hire_date", past_days=10 * 366, future_days=31), amount_field("pay", 1, 50_000_000),
+    phone_field("worker_phone", optional=True),
+), derive=_registration_flags, derived=("deadline", "late"), tells=("worker_phone",))
+WORK_ACCIDENT: Final = RequestKind("work_accident", "WA", EMPLOYERS, (
+    insured_number_field("worker_number"), date_field("accident_date", past_days=2 * 366),
+    text_field("place", 30), choice_field("accident_type", *(t.value for t in AccidentType)),
+))
+DECLARED_PAYMENT: Final = RequestKind("declared_payment", "DP", EMPLOYERS, (
+    choice_field("paid_by", *(p.value for p in PaidBy)), text_field("transaction", 24),
+    amount_field("amount", 1, 999_999_999), date_field("paid_on", past_days=366),
+))
+PHONE_CHANGE: Final = RequestKind("phone_change", "TM", ACCOUNT_HOLDERS, (phone_field("new_phone"),),
+                                  tells=("new_phone",))
+EMAIL_CHANGE: Final = RequestKind("email_change", "EM", ACCOUNT_HOLDERS, (email_field("email", 60),))
+ADDRESS_CHANGE: Final = RequestKind("address_change", "AD", ACCOUNT_HOLDERS, (text_field("address", 60),))
+
+# ---- Insured persons' benefit requests and declarations (helper W4). Each date window is an
+# ---- ASSUMPTION (no CNSS text found): how far back a claim or an event may be declared by phone.
+PENSION_START_DAYS: Final = (366, 366)  # a pension may start up to a year before or after the request
+INCAPACITY_PAST_DAYS: Final = 5 * 366  # invalidity: the incapacity began within five years
+PRENATAL_FUTURE_DAYS: Final = 280  # prenatal allowance: delivery expected within 40 weeks, not past
+MATERNITY_DAYS: Final = (105, 280)  # IJM: delivery up to 15 weeks ago (the 14-week leave) or within 40 weeks
+CHILD_PAST_DAYS: Final = 21 * 366  # family allowances run until 21 at most (students)
+MARRIAGE_PAST_DAYS: Final = 80 * 366
+DISEASE_PAST_DAYS: Final = 2 * 366  # an occupational disease noticed within two years
+
+
+class DiseaseCategory(enum.Enum):
+    """An occupational disease in a word: the choices of its declaration's ``disease``."""
+
+    RESPIRATORY = "respiratory"
+    SKIN = "skin"
+    HEARING = "hearing"
+    JOINTS = "joints"
+    POISONING = "poisoning"
+    OTHER_DISEASE = "other_disease"
+
+
+OLD_AGE_PENSION: Final = RequestKind("old_age_pension", "PV", INSURED, (
+    date_field("pension_start", past_days=PENSION_START_DAYS[0], future_days=PENSION_START_DAYS[1]),))
+INVALIDITY_PENSION: Final = RequestKind("invalidity_pension", "PI", INSURED, (
+    date_field("incapacity_date", past_days=INCAPACITY_PAST_DAYS),))
+PRENATAL_ALLOWANCE: Final = RequestKind("prenatal_allowance", "AP", INSURED, (
+    choice_field("mother", "self", "spouse"),
+    date_field("delivery_date", past_days=0, future_days=PRENATAL_FUTURE_DAYS),
+))
+MATERNITY_ALLOWANCE: Final = RequestKind("maternity_allowance", "IJ", INSURED, (
+    date_field("delivery_date", past_days=MATERNITY_DAYS[0], future_days=MATERNITY_DAYS[1]),))
+CHILD_DECLARATION: Final = RequestKind("child_declaration", "EN", INSURED, (
+    name_field("child_name", 40), date_field("child_birth", past_days=CHILD_PAST_DAYS),
+    choice_field("child_sex", "f", "m"),
+))
+SPOUSE_DECLARATION: Final = RequestKind("spouse_declaration", "CJ", INSURED, (
+    name_field("spouse_name", 40), date_field("marriage_date", past_days=MARRIAGE_PAST_DAYS),))
+OCCUPATIONAL_DISEASE: Final = RequestKind("occupational_disease", "MP", INSURED, (
+    date_field("disease_date", past_days=DISEASE_PAST_DAYS),
+    choice_field("disease", *(d.value for d in DiseaseCategory)),
+))
+
+# Enrolment before any account (core/services/enrolment.py, menus/screens/enrolment.py).
+_RHYTHMS: Final = ("monthly", "quarterly", "half_yearly", "yearly")  # core.domain.voluntary.Rhythm
+DOMESTIC_EMPLOYER: Final = RequestKind("domestic_employer", "DE", ANYONE, (
+    name_field("name"), name_field("locality", 24), count_field("workers", 1, 99),
+    amount_field("pay", 1, 50_000_000)))
+BUSINESS_EMPLOYER: Final = RequestKind("business_employer", "PM", ANYONE, (
+    text_field("company"), name_field("locality", 24), text_field("activity", 24), count_field("workers", 1, 9_999)),
+    by_form=False)
+VOLUNTARY_INSURANCE: Final = RequestKind("voluntary_insurance", "AV", ANYONE, (
+    count_field("insured_months", 1, 600), date_field("left_on", past_days=70 * 366),
+    insured_number_field("insured_number"), amount_field("income"), choice_field("rhythm", *_RHYTHMS)),
+    by_form=False)
+SELF_EMPLOYED: Final = RequestKind("self_employed", "TI", ANYONE, (
+    text_field("trade", 24), amount_field("income"), choice_field("rhythm", *_RHYTHMS)), by_form=False)
+
 KINDS: Final[dict[str, RequestKind]] = {kind.value: kind for kind in (
     QUITUS,
     ATTESTATION,
     CLAIM,
+    WORKER_REGISTRATION,
+    WORK_ACCIDENT,
+    DECLARED_PAYMENT,
+    PHONE_CHANGE,
+    EMAIL_CHANGE,
+    ADDRESS_CHANGE,
+    OLD_AGE_PENSION,
+    INVALIDITY_PENSION,
+    PRENATAL_ALLOWANCE,
+    MATERNITY_ALLOWANCE,
+    CHILD_DECLARATION,
+    SPOUSE_DECLARATION,
+    OCCUPATIONAL_DISEASE,
+    DOMESTIC_EMPLOYER,
+    BUSINESS_EMPLOYER,
+    VOLUNTARY_INSURANCE,
+    SELF_EMPLOYED,
 )}
 
 
@@ -309,9 +471,17 @@ class ServiceRequest:
         raw = self.details.get("category")
         return ClaimCategory(raw) if self.kind.value == CLAIM.value and isinstance(raw, str) else None
 
-    def with_status(self, status: RequestStatus, at: datetime, note: str | None = None) -> ServiceRequest:
-        """The same request moved to ``status``, with staff's note (None clears the previous one)."""
-        return replace(self, status=status, updated_at=at, note=note)
+    def with_status(self, status: RequestStatus, at: datetime, note: str | None = None,
+                    business_day: date | None = None) -> ServiceRequest:
+        """The same request moved to ``status``, with staff's note (None clears the previous one).
+
+        The first time it becomes ready or validated, ``business_day`` is kept as ``details["issued_on"]``:
+        what was issued (a quitus) counts its validity from that day, whatever changes later.
+        """
+        details = self.details
+        if status in ISSUED and "issued_on" not in details and business_day is not None:
+            details = {**details, "issued_on": business_day.isoformat()}
+        return replace(self, status=status, updated_at=at, note=note, details=details)
 
 
 # Longest staff note kept (it shows on a USSD screen and in an SMS).

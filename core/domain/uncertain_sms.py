@@ -37,6 +37,7 @@ UNCERTAIN_POLICIES: Final[Mapping[str, UncertainPolicy]] = MappingProxyType({
     "keyword_reply": UncertainPolicy.GIVE_UP,
     # Essential, but its code expires after 10 minutes: a late copy is useless, the caller dials again.
     "activation_code": UncertainPolicy.GIVE_UP,
+    "phone_code": UncertainPolicy.GIVE_UP,  # the code confirming a new phone: same 10 minutes
 })
 
 

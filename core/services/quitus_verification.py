@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core.domain.parameters import RuleBook
+from core.domain.requests import ISSUED
 from core.ports import Clock, UnitOfWork
 
 QUITUS_PREFIX = "QS"
 # A quitus is issued once its request reaches one of these statuses ("validated": the newer name of "ready").
-ISSUED_STATUSES = frozenset({"ready", "validated"})
+ISSUED_STATUSES = frozenset(status.value for status in ISSUED)
 _NUMBER = re.compile(r"(?:QS)?([0-9]{8})")
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
 
@@ -49,7 +50,8 @@ def verify_quitus(text: str, today: date, *, uow: UnitOfWork, clock: Clock, rule
 
     A quitus is the tracking number of a quitus request CNSS has issued; it is valid for
     ``quitus_validity_days`` (the value in force on the day it was issued) counting that day.
-    The day of issue is the business day of the request's last status change (``updated_at``).
+    The day of issue is the one recorded when the request first became ready or validated
+    (``details["issued_on"]``), so later status changes do not extend it.
     """
     number = parse_quitus_number(text)
     if number is None:
@@ -61,7 +63,8 @@ def verify_quitus(text: str, today: date, *, uow: UnitOfWork, clock: Clock, rule
         employer = uow.employers.get(request.holder_number)
     if employer is None:
         return UNKNOWN
-    issued_on = clock.business_day(request.updated_at)
+    recorded = request.details.get("issued_on")
+    issued_on = date.fromisoformat(recorded) if isinstance(recorded, str) else clock.business_day(request.updated_at)
     days = rulebook.services.at(issued_on).quitus_validity_days
     valid_until = issued_on + timedelta(days=days - 1)
     validity = QuitusValidity.VALID if today <= valid_until else QuitusValidity.EXPIRED

@@ -14,6 +14,7 @@ from core.domain.payments import Payment, PaymentChannel
 from core.domain.rejections import PaymentRejection
 from core.ports import Clock, ReceiptComposer, UnitOfWork, UnitOfWorkFactory
 from core.services.bank_statements import StatementLine
+from core.services.declared_payments import DeclaredPaymentCheck, declared_payments_to_check, transaction_key
 from core.services.payment_notifications import notify_payment
 
 CSV_HEADER = ["section", "provider", "channel", "transaction_id", "reference", "amount", "paid_at", "detail"]
@@ -81,6 +82,8 @@ class ReconciliationReport:
     amount_differences: tuple[AmountDifference, ...] = ()
     confirmable_alerts: tuple[ConfirmableAlert, ...] = ()
     other_day_lines: tuple[StatementLine, ...] = ()
+    # Payments employers declared (transfer, deposit, mobile money), awaiting verification: never credited here.
+    declared: tuple[DeclaredPaymentCheck, ...] = ()
 
     @property
     def mismatch_count(self) -> int:
@@ -146,7 +149,8 @@ def reconcile(day: date, statement: Sequence[StatementLine] | None, *, uow: Unit
             totals_by_channel={c.value: sum(p.amount for p in payments if p.channel is c) for c in PaymentChannel},
             totals_by_provider={provider: sum(p.amount for p in payments if p.provider == provider)
                                 for provider in sorted({p.provider for p in payments})},
-            grand_total=sum(p.amount for p in payments), rejected=rejected, alerts_to_review=review)
+            grand_total=sum(p.amount for p in payments), rejected=rejected, alerts_to_review=review,
+            declared=tuple(declared_payments_to_check(day, statement, uow=uow)))
         if statement is None:
             return report
         matcher = _Matcher(uow, clock, nearby, (start, end), (near_start, near_end))
@@ -155,10 +159,23 @@ def reconcile(day: date, statement: Sequence[StatementLine] | None, *, uow: Unit
         matched = matcher.matched_ids
         return replace(
             report, statement_given=True, statement_lines=len(statement),
-            missing_in_gateway=tuple(matcher.missing), amount_differences=tuple(
+            missing_in_gateway=tuple(_with_declarations(matcher.missing, report.declared)), amount_differences=tuple(
                 AmountDifference(line_of(payment), line) for payment, line in matcher.differences),
             missing_in_statement=tuple(line_of(p) for p in todays if p.payment_id not in matched),
             confirmable_alerts=tuple(matcher.confirmable), other_day_lines=tuple(matcher.other_day))
+
+
+def _with_declarations(missing: Sequence[UnmatchedLine], declared: Sequence[DeclaredPaymentCheck]) -> list[UnmatchedLine]:
+    """Statement lines with no payment, noting the declared payment (tracking number) each one bears out."""
+    by_line = {(transaction_key(c.line.transaction_id), c.line.amount): c for c in declared if c.line is not None}
+    out = []
+    for item in missing:
+        check = by_line.get((transaction_key(item.line.transaction_id), item.line.amount))
+        if check is not None:
+            said = f"declared by employer {check.request.holder_number} ({check.request.tracking_number})"
+            item = replace(item, note="; ".join(filter(None, (item.note, said))))
+        out.append(item)
+    return out
 
 
 class _Matcher:
@@ -268,9 +285,24 @@ def report_rows(report: ReconciliationReport, problems: Sequence[str] = ()) -> l
                      f"alert #{c.alert.alert_id}: {CONFIRMABLE_NOTE}"])
     for line in report.other_day_lines:
         rows.append(_line_row("statement_other_day", line, "dated another day: reconcile it with that day"))
+    for check in report.declared:
+        rows.append(_declared_row(check, report.statement_given))
     for problem in problems:
         rows.append(["statement_error", "", "", "", "", "", "", problem])
     return rows
+
+
+def _declared_row(check: DeclaredPaymentCheck, statement_given: bool) -> list[str]:
+    request, line = check.request, check.line
+    if line is not None:
+        section, detail = "declared_matched", "statement line matches; credit only on the bank's confirmation"
+    elif check.other_amount is not None:
+        section, detail = "declared_unmatched", f"statement says {check.other_amount.amount}"
+    else:
+        section, detail = "declared_unmatched", "not on the statement" if statement_given else "no statement given"
+    return [section, str(request.details.get("paid_by", "")), "", check.transaction_id,
+            line.reference if line else "", str(check.amount), str(request.details.get("paid_on", "")),
+            f"{request.tracking_number} employer={request.holder_number}: {detail}"]
 
 
 def _payment_row(section: str, p: PaymentLine, detail: str) -> list[str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
+from datetime import datetime
 
 from core.domain.activity import ActivityEntry, ActivityKind
 from core.domain.errors import InsuredPersonNotFoundError, InvalidPhoneNumberError, QuitusNotEligibleError, \
@@ -36,22 +37,26 @@ STATUS_SMS_PURPOSE = "request_status"
 def file_request(
     kind: RequestKind | str, holder_kind: HolderKind, holder_number: str, details: Mapping[str, object], *,
     uow: UnitOfWork, clock: Clock, msisdn: Msisdn | None = None, channel: str = "ussd",
-    randbelow: Random = secrets.randbelow,
+    randbelow: Random = secrets.randbelow, wording: RequestWording | None = None, own_service: bool = False,
 ) -> ServiceRequest:
     """File a request of ``kind`` with its form's ``details`` (checked against the kind's fields), in one
     unit of work with its activity entry. ``msisdn``: the phone that asked, told of status changes.
+    ``wording``: also queue the "received" status SMS (e.g. the documents to bring) with the request;
+    ``own_service``: the kind's own service (``by_form=False``) has checked what it must.
 
     Raises ``UnknownRequestKindError``, ``RequestNotAllowedError`` (this holder kind may not file it, or
     the kind has a service of its own), ``InvalidRequestDetailsError`` (field and reason), and
     ``EmployerNotFoundError``/``InsuredPersonNotFoundError``/``InvalidPhoneNumberError`` for the holder.
     """
     spec = kind_named(kind) if isinstance(kind, str) else kind
-    if not spec.by_form:
+    if not spec.by_form and not own_service:
         raise RequestNotAllowedError(kind=spec.value, holder_kind=holder_kind.value)
     checked = spec.validate(details, clock.today())
     with uow:
         _ensure_holder(uow, spec, holder_kind, holder_number)
         request = _file(uow, spec, holder_kind, holder_number, checked, msisdn, clock, channel, randbelow)
+        if wording is not None:
+            _tell(uow, request, wording.status_sms(request), request.created_at)
         uow.commit()
         return request
 
@@ -126,17 +131,19 @@ def change_status(
         if request is None:
             raise RequestNotFoundError(tracking_number=tracking_number)
         now = clock.now()
-        updated = request.with_status(status, now, cleaned)
+        updated = request.with_status(status, now, cleaned, clock.business_day(now))
         uow.requests.update(updated)
         uow.activity.append(ActivityEntry(request.holder_kind, request.holder_number,
                                           ActivityKind.REQUEST_STATUS_CHANGED, now,
                                           {"tracking_number": tracking_number, "kind": request.kind.value,
                                            "status": status.value}))
-        text = wording.status_sms(updated)
-        for phone in _phones_to_tell(uow, updated):
-            uow.outbox.add(sms_message(phone.e164, text, STATUS_SMS_PURPOSE,
-                                       f"request-status:{tracking_number}:{status.value}:{phone.e164}", now,
-                                       essential=True))
+        _tell(uow, updated, wording.status_sms(updated), now)
+        for field_name in updated.kind.tells:  # e.g. the worker a registration names
+            told, own_text = updated.details.get(field_name), wording.field_sms(updated, field_name)
+            if isinstance(told, str) and told and own_text:
+                uow.outbox.add(sms_message(told, own_text, STATUS_SMS_PURPOSE,
+                                           f"request-status:{tracking_number}:{status.value}:{told}", now,
+                                           essential=True))
         uow.commit()
         return updated
 
@@ -145,6 +152,14 @@ def update_request_status(tracking_number: str, status: RequestStatus, *, uow: U
                           wording: RequestWording) -> ServiceRequest:
     """Former name of :func:`change_status`, without a note."""
     return change_status(tracking_number, status, None, uow=uow, clock=clock, wording=wording)
+
+
+def _tell(uow: UnitOfWork, request: ServiceRequest, text: str, now: datetime) -> None:
+    """Queue ``text`` (once per tracking number, status and phone) to the phones told of this request."""
+    for phone in _phones_to_tell(uow, request):
+        uow.outbox.add(sms_message(phone.e164, text, STATUS_SMS_PURPOSE,
+                                   f"request-status:{request.tracking_number}:{request.status.value}:{phone.e164}",
+                                   now, essential=True))
 
 
 def _phones_to_tell(uow: UnitOfWork, request: ServiceRequest) -> tuple[Msisdn, ...]:

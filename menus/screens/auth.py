@@ -1,10 +1,7 @@
 """Who is calling: account choice, PIN, lockout, first-use activation and PIN setting, resume."""
 from __future__ import annotations
 
-import json
-import secrets
 from datetime import datetime
-from typing import Any
 
 from core.domain.errors import InvalidPinError
 from core.domain.parties import HolderKind
@@ -12,13 +9,11 @@ from core.domain.pins import seal, sealed_matches, validate_new_pin
 from menus import format as fmt
 from menus.context import Ctx
 from menus.dsl import End, Final, Goto, InvalidInput, Item, Menu, Option, Pick, Prompt, Transition
+from menus.one_time_codes import CODE_DIGITS, CodeCheck, check_code, new_code
 from menus.state import SessionState
 from menus.validators import digits
 
 HOMES = {HolderKind.EMPLOYER.value: "employer.home", HolderKind.INSURED.value: "insured.home"}
-ACTIVATION_DIGITS = 6
-ACTIVATION_TTL = 600
-ACTIVATION_TRIES = 3
 # Where choosing an account leads: its PIN, activation, or why neither.
 ACCOUNT_CHOSEN = ("auth.pin", "auth.activation_code", "auth.locked", "auth.locked_day", "auth.blocked",
                   "auth.code_limited")
@@ -109,9 +104,7 @@ def send_activation_code(ctx: Ctx) -> bool:
     """
     if not ctx.backend.limits.activation_sms(ctx.msisdn):
         return False
-    code = f"{secrets.randbelow(10 ** ACTIVATION_DIGITS):0{ACTIVATION_DIGITS}d}"
-    record = {"hash": seal(ctx.backend.seal_key, code), "tries": 0}
-    ctx.scratch.put_value(_activation_key(ctx), json.dumps(record), ACTIVATION_TTL)
+    code = new_code(ctx, _activation_key(ctx))
     ctx.sms("sms.activation_code", {"code": code}, purpose="activation_code", essential=True)
     return True
 
@@ -121,20 +114,13 @@ def _activation_key(ctx: Ctx) -> str:
 
 
 def _check_activation(ctx: Ctx, code: str) -> Transition:
-    raw = ctx.scratch.get_value(_activation_key(ctx))
-    if raw is None:
+    check, _record = check_code(ctx, _activation_key(ctx), code)
+    if check is CodeCheck.EXPIRED:
         return End("auth.code_expired")
-    record: dict[str, Any] = json.loads(raw)
-    if sealed_matches(ctx.backend.seal_key, record["hash"], code):
-        ctx.scratch.delete_value(_activation_key(ctx))
-        ctx.data["_pin_flow"] = "activation"
-        return Goto("auth.new_pin")
-    record["tries"] += 1
-    if record["tries"] >= ACTIVATION_TRIES:
-        ctx.scratch.delete_value(_activation_key(ctx))
+    if check is CodeCheck.BLOCKED:
         return End("auth.code_blocked")
-    ctx.scratch.put_value(_activation_key(ctx), json.dumps(record), ACTIVATION_TTL)
-    raise InvalidInput("auth.code_wrong")
+    ctx.data["_pin_flow"] = "activation"
+    return Goto("auth.new_pin")
 
 
 def _new_pin(ctx: Ctx, pin: str) -> Transition:
@@ -179,8 +165,8 @@ SCREENS = (
            load=lambda ctx: {"name": ctx.data.get("holder_name", "")},
            leads_to=("employer.home", "insured.home", "auth.locked", "auth.locked_day", "auth.blocked", "auth.new_pin",
                      "*")),
-    Prompt("auth.activation_code", "auth.activation_code", digits(ACTIVATION_DIGITS, "auth.code_format"),
-           _check_activation, secret=True, back=False, load=lambda ctx: {"code_length": ACTIVATION_DIGITS},
+    Prompt("auth.activation_code", "auth.activation_code", digits(CODE_DIGITS, "auth.code_format"),
+           _check_activation, secret=True, back=False, load=lambda ctx: {"code_length": CODE_DIGITS},
            heads=("auth.code_format", "auth.code_wrong"),
            leads_to=("auth.new_pin", "auth.code_expired", "auth.code_blocked")),
     Prompt("auth.new_pin", "auth.new_pin", digits(4, "auth.pin_format"), _new_pin, secret=True, back=False,

@@ -8,15 +8,20 @@ from menus.screens import (
     declaration,
     declaration_workers,
     employer,
+    employer_requests,
+    enrolment,
     insured,
+    insured_requests,
     payment,
+    profile,
     public,
     quitus,
     requests,
     settings,
 )
 
-_MODULES = (common, auth, public, settings, employer, payment, declaration, declaration_workers, quitus, requests, insured)
+_MODULES = (common, auth, public, settings, employer, payment, declaration, declaration_workers, quitus, requests, insured,
+            insured_requests, employer_requests, profile, enrolment)
 # Where sessions may start or end without a declared edge: the engine's own screens and the entry router's.
 ROOTS = ("session.resume", "auth.pick_account", "auth.pin", "auth.activation_code", "auth.locked", "public.home",
          "common.too_many_errors", "common.sms_follows", "common.internal_error", "common.busy", "session.too_many")

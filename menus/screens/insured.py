@@ -44,6 +44,7 @@ SCREENS = (
         Option("4", "insured.claim_option", forms.start(CLAIM)),
         Option("5", "insured.requests_option", Goto("requests.menu")),
         Option("6", "insured.settings_option", Goto("settings.home")),
+        Option("7", "insured.profile_option", Goto("profile.home")),
     ), load=_home, back=False, heads=HOME_NOTICES),
     Menu("insured.account", "insured.account", load=_account),
     Prompt("sim.own_age", "sim.own_age", departure_age(_own_ages), _simulate,

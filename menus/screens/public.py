@@ -97,7 +97,7 @@ SCREENS = (
     Menu("public.home", "public.home", heads=HOME_NOTICES, options=(
         Option("1", "public.rates_option", Goto("public.rates")),
         Option("2", "public.simulator_option", Goto("sim.current_age")),
-        Option("3", "public.register_option", Goto("public.register")),
+        Option("3", "enrol.option", Goto("enrol.menu")),
         Option("4", "public.contact_option", Goto("public.contact")),
         Option("5", "public.language_option", Goto("settings.language")),
     )),

@@ -8,6 +8,7 @@ from menus import forms
 from menus.context import Ctx
 from menus.dsl import End, Final, Goto, Item, Menu, Option, Pick, Transition, Values
 from menus.labels import activity_key, kind_key, status_key
+from menus.screens.employer_requests import OPTIONS as EMPLOYER_REQUEST_OPTIONS
 from menus.screens.quitus import check_quitus
 
 QUITUS_OUTCOMES = ("quitus.eligible", "quitus.not_eligible")
@@ -25,7 +26,8 @@ def _detail(ctx: Ctx, tracking: str) -> Transition:
     return Goto("requests.detail", {"request_view": {
         "tracking": request.tracking_number, "kind": ctx.say(kind_key(request.kind.value)),
         "status": ctx.say(status_key(request.status.value)), "date": fmt.short_day(ctx.local(request.created_at)),
-        "note": request.note or ""}})
+        "note": " ".join(filter(None, (ctx.say("requests.late") if request.details.get("late") else "",
+                                       request.note or "")))}})
 
 
 def _activity_line(ctx: Ctx, entry: ActivityEntry) -> str:
@@ -49,6 +51,7 @@ SCREENS = (
         Option("2", "requests.claim_option", forms.start(CLAIM)),
         Option("3", "requests.list_option", Goto("requests.list")),
         Option("4", "requests.activity_option", Goto("activity.list")),
+        *EMPLOYER_REQUEST_OPTIONS,
     )),
     *CLAIM_SCREENS,
     Pick("requests.list", "requests.list", _requests, "requests.line", _detail, leads_to=("requests.detail",),
@@ -56,6 +59,9 @@ SCREENS = (
     Menu("requests.menu", "requests.menu", (
         Option("1", "requests.list_option", Goto("requests.list")),
         Option("2", "requests.activity_option", Goto("activity.list")),
+        # The insured person's new requests (menus/screens/insured_requests.py).
+        Option("3", "requests.benefits_option", Goto("insured.benefits")),
+        Option("4", "requests.declarations_option", Goto("insured.declarations")),
     )),
     Menu("requests.detail", "requests.detail", load=lambda ctx: dict(ctx.data["request_view"])),
     Final("requests.none", "requests.none"),

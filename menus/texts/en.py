@@ -186,6 +186,7 @@ TEXTS["sms.kw_employer_only"] = "CNSS: REF is for employers. This number is link
 TEXTS["sms.kw_requests_head"] = "CNSS {holder} {number}, requests:"
 TEXTS["sms.kw_request_line"] = "{kind} {tracking} of {date}: {status}"
 TEXTS["sms.kw_requests_none"] = "CNSS {holder} {number}: no request."
+TEXTS["sms.kw_requests_phone_head"] = "CNSS, requests made from this phone:"
 TEXTS["sms.kw_pension_head"] = "CNSS {holder}, indicative estimate:"
 TEXTS["sms.kw_pension_usage"] = "CNSS: send PENSION followed by the retirement age ({min} to {max}), e.g. PENSION 60."
 TEXTS["sms.kw_insured_only"] = "CNSS: PENSION is for insured persons. This number is linked to no insured account."
@@ -262,4 +263,225 @@ TEXTS.update({
     "request_sms.ready": "CNSS: your request {tracking} ({kind}) is ready. {note} Collect it at a CNSS office.",
     "request_sms.rejected": "CNSS: your request {tracking} ({kind}) has been rejected. {note} Info: 8323 (free).",
     "request_sms.closed": "CNSS: your request {tracking} ({kind}) is closed. {note}",
+})
+
+# Insured persons' benefit requests and declarations (menus/screens/insured_requests.py, helper W4).
+# The documents to bring are an ASSUMPTION: the online-services guide does not list them.
+TEXTS.update({
+    "requests.benefits_option": "Request a benefit",
+    "requests.declarations_option": "Make a declaration",
+    "insured.benefits": "Benefit request:",
+    "insured.declarations": "Declare:",
+    "insured.child_option": "A child",
+    "insured.spouse_option": "A spouse",
+    "insured.disease_option": "An occupational disease",
+    "insured.continue": "Continue",
+    "kind.old_age_pension": "Old-age pension",
+    "kind.invalidity_pension": "Invalidity pension",
+    "kind.prenatal_allowance": "Prenatal allowance",
+    "kind.maternity_allowance": "Maternity allowance",
+    "kind.child_declaration": "Child declaration",
+    "kind.spouse_declaration": "Spouse declaration",
+    "kind.occupational_disease": "Occupational disease",
+    "old_age_pension.enough_months": "Old-age pension. Your account: {months} months of insurance (minimum {min}).",
+    "old_age_pension.few_months": ("{months} months of insurance on your account; a pension needs {min}. Apply "
+                                   "anyway: CNSS will review your rights."),
+    "old_age_pension.pension_start": "Date you want the pension to start (DDMMYYYY):",
+    "old_age_pension.confirm": "Old-age pension from {pension_start}.",
+    "invalidity_pension.incapacity_date": "Date your incapacity to work began (DDMMYYYY):",
+    "invalidity_pension.confirm": "Invalidity pension. Incapacity since {incapacity_date}.",
+    "prenatal_allowance.mother": "The mother-to-be is:",
+    "prenatal_allowance.self": "Me",
+    "prenatal_allowance.spouse": "My wife",
+    "prenatal_allowance.delivery_date": "Expected delivery date (DDMMYYYY):",
+    "prenatal_allowance.confirm": ("Prenatal allowance\nMother-to-be: {mother}\nDelivery expected {delivery_date}"
+                                   "\nPaid in 3 parts after the exams."),
+    "maternity_allowance.delivery_date": "Expected (or actual) delivery date (DDMMYYYY):",
+    "maternity_allowance.confirm": "Maternity daily allowance (IJM)\nDelivery on {delivery_date}",
+    "child_declaration.child_name": "Child's full name:",
+    "child_declaration.child_birth": "Child's date of birth (DDMMYYYY):",
+    "child_declaration.child_sex": "Child's sex:",
+    "child_declaration.f": "Girl",
+    "child_declaration.m": "Boy",
+    "child_declaration.confirm": "Child: {child_name}\nBorn {child_birth}, {child_sex}",
+    "spouse_declaration.spouse_name": "Spouse's full name:",
+    "spouse_declaration.marriage_date": "Date of marriage (DDMMYYYY):",
+    "spouse_declaration.confirm": "Spouse: {spouse_name}\nMarried on {marriage_date}",
+    "occupational_disease.disease_date": "Date the disease was noticed (DDMMYYYY):",
+    "occupational_disease.disease": "Type of disease:",
+    "occupational_disease.respiratory": "Respiratory",
+    "occupational_disease.skin": "Skin",
+    "occupational_disease.hearing": "Hearing (noise)",
+    "occupational_disease.joints": "Back, joints",
+    "occupational_disease.poisoning": "Poisoning",
+    "occupational_disease.other_disease": "Other",
+    "occupational_disease.confirm": ("Occupational disease: {disease}\nNoticed on {disease_date}\n"
+                                     "A CNSS agent will call you back."),
+    "documents.old_age_pension": "ID card, birth certificate, work certificates, bank or mobile money details",
+    "documents.invalidity_pension": "ID card, medical certificate of invalidity, work certificates, bank details",
+    "documents.prenatal_allowance": "pregnancy certificate, prenatal exam booklet, ID card",
+    "documents.maternity_allowance": "pregnancy certificate, employer's leave certificate, ID card, bank details",
+    "documents.child_declaration": "the child's birth certificate, your ID card",
+    "documents.spouse_declaration": "marriage certificate, both spouses' ID cards",
+    "documents.occupational_disease": "medical certificate, employer's exposure certificate, ID card",
+})
+
+# Employer requests and profile changes (helper W2: menus/screens/employer_requests.py, menus/screens/profile.py).
+TEXTS.update({
+    "requests.workers_option": "Workers",
+    "requests.workers": "Workers",
+    "requests.worker_option": "Register a worker",
+    "requests.accident_option": "Declare a work accident",
+    "requests.declared_payment_option": "Payment already made",
+    "requests.profile_option": "My details",
+    "insured.profile_option": "My details",
+    "requests.late": "Late.",
+    "kind.worker_registration": "Worker registration",
+    "kind.work_accident": "Work accident",
+    "kind.declared_payment": "Declared payment",
+    "kind.phone_change": "Phone change",
+    "kind.email_change": "E-mail change",
+    "kind.address_change": "Address change",
+    "worker_registration.last_name": "Registering a worker\nSurname:",
+    "worker_registration.first_names": "First names:",
+    "worker_registration.birth_date": "Date of birth (DDMMYYYY):",
+    "worker_registration.sex": "Sex:",
+    "worker_registration.f": "Female",
+    "worker_registration.m": "Male",
+    "worker_registration.hire_date": "Hiring date (DDMMYYYY):",
+    "worker_registration.pay": "Gross monthly pay (FCFA):",
+    "worker_registration.worker_phone": "Worker's phone (they will get their insured number by SMS), or 1 if none:",
+    "worker_registration.confirm": "{last_name} {first_names}\nHired {hire_date}, {pay}\nDeadline: {deadline}{late}",
+    "worker_registration.late": " PASSED",
+    "worker_registration.filed": ("Request recorded. Tracking: {tracking}. The insured number will be sent by SMS "
+                                  "once validated."),
+    "request_sms.worker_registration.validated": ("CNSS: registration {tracking} of {last_name} {first_names} "
+                                                  "validated. Insured number: {note}"),
+    "request_sms.worker_registration.validated.worker_phone": (
+        "CNSS: {first_names} {last_name}, you are registered with CNSS. Your insured number: {note}. Keep it."),
+    "work_accident.worker_number": "Work accident\nInsured number of the worker:",
+    "work_accident.accident_date": "Date of the accident (DDMMYYYY):",
+    "work_accident.place": "Place of the accident (e.g. Port area workshop):",
+    "work_accident.accident_type": "Kind of accident:",
+    "work_accident.fall": "Fall",
+    "work_accident.machine": "Machine or tool",
+    "work_accident.commute": "Commuting accident",
+    "work_accident.burn": "Burn or chemical",
+    "work_accident.other_accident": "Other",
+    "work_accident.confirm": "Accident of insured {worker_number}\non {accident_date}\nPlace: {place}\n{accident_type}",
+    "work_accident.filed": ("Declaration recorded. Tracking: {tracking}. To be declared within {hours} h of the "
+                            "accident. A CNSS agent will call you back."),
+    "declared_payment.paid_by": "You paid by:",
+    "declared_payment.transfer": "Bank transfer",
+    "declared_payment.deposit": "Bank deposit",
+    "declared_payment.mobile_money": "Mobile money",
+    "declared_payment.transaction": "Transaction number (on your receipt):",
+    "declared_payment.amount": "Amount paid (FCFA):",
+    "declared_payment.paid_on": "Date of payment (DDMMYYYY):",
+    "declared_payment.confirm": ("{paid_by} of {paid_on}\nTransaction {transaction}\n{amount}\n"
+                                 "Credited once CNSS checks it."),
+    "declared_payment.filed": ("Payment declared. Tracking: {tracking}. It will be credited once CNSS checks it. "
+                               "You will be told by SMS."),
+    "request_sms.declared_payment.validated": ("CNSS: declared payment {tracking} ({amount}, transaction "
+                                               "{transaction}) found. {note}"),
+    "request_sms.declared_payment.rejected": ("CNSS: declared payment {tracking} ({amount}, transaction "
+                                              "{transaction}) not found. {note} Info: 8323 (free)."),
+    "profile.home": "Change my details:",
+    "profile.phone_option": "Phone",
+    "profile.email_option": "E-mail",
+    "profile.address_option": "Address",
+    "profile.send_code_option": "Send the code",
+    "phone_change.new_phone": "New phone number (e.g. 90112233):",
+    "phone_change.confirm": "New phone: {new_phone}\nA code will be sent to it by SMS.",
+    "profile.phone_code": "Enter the {code_length}-digit code sent by SMS to {new_phone}:",
+    "profile.code_expired": "Code expired. Ask again from Change my details.",
+    "profile.code_blocked": "Code blocked after 3 errors. Ask again later.",
+    "profile.code_limited": "Code not sent: too many recent requests to this number. Please try later.",
+    "profile.same_phone": "That is already your number.",
+    "sms.profile_code": "CNSS: your number confirmation code is {code}. Do not share it.",
+    "phone_change.filed": ("Request recorded. Tracking: {tracking}. CNSS will make the change after checking it and "
+                           "tell you by SMS."),
+    "request_sms.phone_change.validated.new_phone": "CNSS: this number is now registered on your CNSS account.",
+    "email_change.email": "New e-mail (e.g. name@domain.tg):",
+    "email_change.confirm": "New e-mail:\n{email}",
+    "email_change.filed": ("Request recorded. Tracking: {tracking}. CNSS will make the change after checking it and "
+                           "tell you by SMS."),
+    "address_change.address": "New address (district, town, PO box):",
+    "address_change.confirm": "New address:\n{address}",
+    "address_change.filed": ("Request recorded. Tracking: {tracking}. CNSS will make the change after checking it and "
+                             "tell you by SMS."),
+    "form.email_invalid": "Invalid e-mail (e.g. name@domain.tg).",
+})
+
+# Enrolment before any account (helper W1, menus/screens/enrolment.py). ASSUMPTION: the documents a small
+# business brings (the online-services guide does not list them).
+TEXTS.update({
+    "enrol.option": "Register / Join",
+    "enrol.menu": "Register / Join",
+    "enrol.domestic_option": "Domestic employer",
+    "enrol.business_option": "Business/SME",
+    "enrol.voluntary_option": "Voluntary insurance",
+    "enrol.self_employed_option": "Self-employed",
+    "enrol.requests_option": "My requests",
+    "enrol.register_option": "Info",
+    "enrol.requests": "My requests:",
+    "enrol.too_few_months": ("Voluntary insurance not possible: it needs at least {min} months of insurance before "
+                             "the job ended. Info: 8323 (free). Thank you."),
+    "enrol.too_late": ("Voluntary insurance not possible: the request is made within {months} months after the job "
+                       "ended. Info: 8323 (free). Thank you."),
+    "kind.domestic_employer": "Domestic employer",
+    "kind.business_employer": "SME registration",
+    "kind.voluntary_insurance": "Voluntary insurance",
+    "kind.self_employed": "Self-employed",
+    "domestic_employer.name": "Domestic employer\nYour full name:",
+    "domestic_employer.locality": "Your town or district:",
+    "domestic_employer.workers": "Number of domestic workers:",
+    "domestic_employer.pay": "Monthly pay of the 1st domestic worker (FCFA):",
+    "domestic_employer.confirm": "{name}\n{locality}\n{workers} worker(s)\nPay of the 1st: {pay}",
+    "domestic_employer.filed": ("Request recorded. Tracking: {tracking}. Once validated, your employer number will "
+                                "be sent to you by SMS."),
+    "request_sms.domestic_employer.validated": (
+        "CNSS: domestic employer {name} registered, number {note}. To create your PIN, dial the CNSS USSD code: an "
+        "activation code will be sent to you by SMS."),
+    "business_employer.company": "Business (SME)\nCompany name:",
+    "business_employer.locality": "Town or district of the head office:",
+    "business_employer.activity": "Main activity (e.g. trade):",
+    "business_employer.workers": "Number of employees:",
+    "business_employer.confirm": "{company}\n{locality}\n{activity}, {workers} employee(s)",
+    "business_employer.filed": ("File opened. Tracking: {tracking}. The documents to bring and where are sent to "
+                                "you by SMS."),
+    "request_sms.business_employer.received": (
+        "CNSS: file {tracking} opened. Bring to the CNSS office of your region: RCCM, articles, NIF, manager's ID "
+        "card, staff list and pay. Info: 8323 (free)."),
+    "request_sms.business_employer.validated": (
+        "CNSS: {company} registered, employer number {note}. To create your PIN, dial the CNSS USSD code: an "
+        "activation code will be sent to you by SMS."),
+    "voluntary_insurance.insured_months": "Voluntary insurance\nHow many months were you insured as an employee?",
+    "voluntary_insurance.left_on": "End date of your last salaried job (DDMMYYYY):",
+    "voluntary_insurance.insured_number": "Your CNSS insured number:",
+    "voluntary_insurance.income": "Monthly income to declare (FCFA), at least the SMIG {smig}:",
+    "voluntary_insurance.rhythm": "You pay:",
+    "voluntary_insurance.monthly": "Every month",
+    "voluntary_insurance.quarterly": "Every quarter",
+    "voluntary_insurance.half_yearly": "Every half-year",
+    "voluntary_insurance.yearly": "Every year",
+    "voluntary_insurance.confirm": "Voluntary insurance\nIncome {income}/month\nRate {rate}\n{rhythm}: {amount}",
+    "voluntary_insurance.filed": ("Request recorded. Tracking: {tracking}. Once accepted, CNSS sends you by SMS "
+                                  "your number to pay."),
+    "request_sms.voluntary_insurance.validated": (
+        "CNSS: voluntary insurance {tracking} accepted, contributor number {note}. Pay by reference: dial the CNSS "
+        "USSD code (activation code by SMS on first use), menu Pay."),
+    "self_employed.trade": "Self-employed\nYour trade (e.g. tailor):",
+    "self_employed.income": "Declared monthly income (FCFA), at least the SMIG {smig}:",
+    "self_employed.rhythm": "You pay:",
+    "self_employed.monthly": "Every month",
+    "self_employed.quarterly": "Every quarter",
+    "self_employed.half_yearly": "Every half-year",
+    "self_employed.yearly": "Every year",
+    "self_employed.confirm": "{trade}\nIncome {income}/month, rate {rate}\n{rhythm}: {amount}",
+    "self_employed.filed": ("Request recorded. Tracking: {tracking}. Once accepted, CNSS sends you by SMS your "
+                            "number to pay."),
+    "request_sms.self_employed.validated": (
+        "CNSS: enrolment {tracking} accepted, contributor number {note}. Pay by reference: dial the CNSS USSD code "
+        "(activation code by SMS on first use), menu Pay."),
 })

@@ -186,6 +186,7 @@ TEXTS["sms.kw_employer_only"] = "CNSS: REF est réservé aux employeurs. Ce num�
 TEXTS["sms.kw_requests_head"] = "CNSS {holder} {number}, demandes:"
 TEXTS["sms.kw_request_line"] = "{kind} {tracking} du {date}: {status}"
 TEXTS["sms.kw_requests_none"] = "CNSS {holder} {number}: aucune demande."
+TEXTS["sms.kw_requests_phone_head"] = "CNSS, demandes faites depuis ce numéro:"
 TEXTS["sms.kw_pension_head"] = "CNSS {holder}, estimation indicative:"
 TEXTS["sms.kw_pension_usage"] = "CNSS: envoyez PENSION suivi de l'age de départ ({min} à {max}), ex. PENSION 60."
 TEXTS["sms.kw_insured_only"] = "CNSS: PENSION est réservé aux assurés. Ce numéro n'est lié à aucun compte d'assuré."
@@ -262,4 +263,226 @@ TEXTS.update({
     "request_sms.ready": "CNSS: votre demande {tracking} ({kind}) est prete. {note} A retirer en agence CNSS.",
     "request_sms.rejected": "CNSS: votre demande {tracking} ({kind}) est rejetée. {note} Infos: 8323 (gratuit).",
     "request_sms.closed": "CNSS: votre demande {tracking} ({kind}) est close. {note}",
+})
+
+# Insured persons' benefit requests and declarations (menus/screens/insured_requests.py, helper W4).
+# The documents to bring are an ASSUMPTION: the online-services guide does not list them.
+TEXTS.update({
+    "requests.benefits_option": "Demander une prestation",
+    "requests.declarations_option": "Faire une déclaration",
+    "insured.benefits": "Demande de prestation:",
+    "insured.declarations": "Déclarer:",
+    "insured.child_option": "Un enfant",
+    "insured.spouse_option": "Un conjoint",
+    "insured.disease_option": "Une maladie professionnelle",
+    "insured.continue": "Continuer",
+    "kind.old_age_pension": "Pension de vieillesse",
+    "kind.invalidity_pension": "Pension d'invalidité",
+    "kind.prenatal_allowance": "Allocation prénatale",
+    "kind.maternity_allowance": "Indemnité maternité",
+    "kind.child_declaration": "Déclaration d'enfant",
+    "kind.spouse_declaration": "Déclaration de conjoint",
+    "kind.occupational_disease": "Maladie professionnelle",
+    "old_age_pension.enough_months": "Pension de vieillesse. Votre compte: {months} mois d'assurance (minimum {min}).",
+    "old_age_pension.few_months": ("{months} mois d'assurance au compte; la pension en demande {min}. Demandez "
+                                   "quand meme: la CNSS étudiera vos droits."),
+    "old_age_pension.pension_start": "Date souhaitée de début de la pension (JJMMAAAA):",
+    "old_age_pension.confirm": "Pension de vieillesse à partir du {pension_start}.",
+    "invalidity_pension.incapacity_date": "Date du début de l'incapacité de travail (JJMMAAAA):",
+    "invalidity_pension.confirm": "Pension d'invalidité. Incapacité depuis le {incapacity_date}.",
+    "prenatal_allowance.mother": "La future mère est:",
+    "prenatal_allowance.self": "Moi",
+    "prenatal_allowance.spouse": "Mon épouse",
+    "prenatal_allowance.delivery_date": "Date prévue de l'accouchement (JJMMAAAA):",
+    "prenatal_allowance.confirm": ("Allocation prénatale\nFuture mère: {mother}\nNaissance prévue le {delivery_date}"
+                                   "\nPayée en 3 parts après les examens."),
+    "maternity_allowance.delivery_date": "Date prévue (ou réelle) de l'accouchement (JJMMAAAA):",
+    "maternity_allowance.confirm": "Indemnité journalière de maternité (IJM)\nAccouchement le {delivery_date}",
+    "child_declaration.child_name": "Nom et prénoms de l'enfant:",
+    "child_declaration.child_birth": "Date de naissance de l'enfant (JJMMAAAA):",
+    "child_declaration.child_sex": "Sexe de l'enfant:",
+    "child_declaration.f": "Fille",
+    "child_declaration.m": "Garcon",
+    "child_declaration.confirm": "Enfant: {child_name}\nNé(e) le {child_birth}, {child_sex}",
+    "spouse_declaration.spouse_name": "Nom et prénoms du conjoint:",
+    "spouse_declaration.marriage_date": "Date du mariage (JJMMAAAA):",
+    "spouse_declaration.confirm": "Conjoint: {spouse_name}\nMariage du {marriage_date}",
+    "occupational_disease.disease_date": "Date où la maladie a été constatée (JJMMAAAA):",
+    "occupational_disease.disease": "Type de maladie:",
+    "occupational_disease.respiratory": "Respiratoire",
+    "occupational_disease.skin": "Peau",
+    "occupational_disease.hearing": "Audition (bruit)",
+    "occupational_disease.joints": "Dos, articulations",
+    "occupational_disease.poisoning": "Intoxication",
+    "occupational_disease.other_disease": "Autre",
+    "occupational_disease.confirm": ("Maladie professionnelle: {disease}\nConstatée le {disease_date}\n"
+                                     "Un agent CNSS vous rappellera."),
+    "documents.old_age_pension": "CNI, acte de naissance, certificats de travail, RIB ou numéro mobile money",
+    "documents.invalidity_pension": "CNI, certificat médical d'invalidité, certificats de travail, RIB",
+    "documents.prenatal_allowance": "certificat de grossesse, carnet des examens prénatals, CNI",
+    "documents.maternity_allowance": "certificat de grossesse, attestation de congé de l'employeur, CNI, RIB",
+    "documents.child_declaration": "acte de naissance de l'enfant, votre CNI",
+    "documents.spouse_declaration": "acte de mariage, CNI des deux conjoints",
+    "documents.occupational_disease": "certificat médical, attestation d'exposition de l'employeur, CNI",
+})
+
+# Employer requests and profile changes (helper W2: menus/screens/employer_requests.py, menus/screens/profile.py).
+TEXTS.update({
+    "requests.workers_option": "Salariés",
+    "requests.workers": "Salariés",
+    "requests.worker_option": "Immatriculer un salarié",
+    "requests.accident_option": "Déclarer un accident du travail",
+    "requests.declared_payment_option": "Paiement déjà fait",
+    "requests.profile_option": "Mes infos",
+    "insured.profile_option": "Mes infos",
+    "requests.late": "Hors délai.",
+    "kind.worker_registration": "Immatriculation salarié",
+    "kind.work_accident": "Accident du travail",
+    "kind.declared_payment": "Paiement déclaré",
+    "kind.phone_change": "Changement de téléphone",
+    "kind.email_change": "Changement d'e-mail",
+    "kind.address_change": "Changement d'adresse",
+    "worker_registration.last_name": "Immatriculation d'un salarié\nNom de famille:",
+    "worker_registration.first_names": "Prénoms:",
+    "worker_registration.birth_date": "Date de naissance (JJMMAAAA):",
+    "worker_registration.sex": "Sexe:",
+    "worker_registration.f": "Femme",
+    "worker_registration.m": "Homme",
+    "worker_registration.hire_date": "Date d'embauche (JJMMAAAA):",
+    "worker_registration.pay": "Salaire brut mensuel (FCFA):",
+    "worker_registration.worker_phone": "Téléphone du salarié (il recevra son numéro d'assuré par SMS), ou 1 si aucun:",
+    "worker_registration.confirm": "{last_name} {first_names}\nEmbauche {hire_date}, {pay}\nDélai {deadline}{late}",
+    "worker_registration.late": " DEPASSE",
+    "worker_registration.filed": ("Demande enregistrée. Suivi: {tracking}. Le numéro d'assuré sera envoyé par SMS "
+                                  "après validation."),
+    "request_sms.worker_registration.validated": ("CNSS: immatriculation {tracking} de {last_name} {first_names} "
+                                                  "validée. Numéro d'assuré: {note}"),
+    "request_sms.worker_registration.validated.worker_phone": (
+        "CNSS: {first_names} {last_name}, vous etes immatriculé(e) à la CNSS. Votre numéro d'assuré: {note}. "
+        "Gardez-le."),
+    "work_accident.worker_number": "Accident du travail\nNuméro d'assuré du salarié:",
+    "work_accident.accident_date": "Date de l'accident (JJMMAAAA):",
+    "work_accident.place": "Lieu de l'accident (ex. Atelier zone portuaire):",
+    "work_accident.accident_type": "Type d'accident:",
+    "work_accident.fall": "Chute",
+    "work_accident.machine": "Machine ou outil",
+    "work_accident.commute": "Accident de trajet",
+    "work_accident.burn": "Brulure ou produit",
+    "work_accident.other_accident": "Autre",
+    "work_accident.confirm": "Accident de l'assuré {worker_number}\nle {accident_date}\nLieu: {place}\n{accident_type}",
+    "work_accident.filed": ("Déclaration enregistrée. Suivi: {tracking}. A déclarer sous {hours} h après l'accident. "
+                            "Un agent CNSS vous rappellera."),
+    "declared_payment.paid_by": "Vous avez payé par:",
+    "declared_payment.transfer": "Virement bancaire",
+    "declared_payment.deposit": "Dépot en banque",
+    "declared_payment.mobile_money": "Mobile money",
+    "declared_payment.transaction": "Numéro de la transaction (sur votre recu):",
+    "declared_payment.amount": "Montant payé (FCFA):",
+    "declared_payment.paid_on": "Date du paiement (JJMMAAAA):",
+    "declared_payment.confirm": ("{paid_by} du {paid_on}\nTransaction {transaction}\n{amount}\n"
+                                 "A vérifier par la CNSS."),
+    "declared_payment.filed": ("Paiement déclaré. Suivi: {tracking}. Il sera crédité après vérification par la CNSS. "
+                               "Vous serez informé par SMS."),
+    "request_sms.declared_payment.validated": ("CNSS: paiement déclaré {tracking} ({amount}, transaction "
+                                               "{transaction}) retrouvé. {note}"),
+    "request_sms.declared_payment.rejected": ("CNSS: paiement déclaré {tracking} ({amount}, transaction "
+                                              "{transaction}) non retrouvé. {note} Infos: 8323 (gratuit)."),
+    "profile.home": "Modifier mes infos:",
+    "profile.phone_option": "Téléphone",
+    "profile.email_option": "E-mail",
+    "profile.address_option": "Adresse",
+    "profile.send_code_option": "Envoyer le code",
+    "phone_change.new_phone": "Nouveau numéro de téléphone (ex. 90112233):",
+    "phone_change.confirm": "Nouveau téléphone: {new_phone}\nUn code lui sera envoyé par SMS.",
+    "profile.phone_code": "Entrez le code à {code_length} chiffres recu par SMS sur le {new_phone}:",
+    "profile.code_expired": "Code expiré. Refaites la demande depuis Modifier mes infos.",
+    "profile.code_blocked": "Code bloqué après 3 erreurs. Refaites la demande plus tard.",
+    "profile.code_limited": "Code non envoyé: trop de demandes récentes vers ce numéro. Réessayez plus tard.",
+    "profile.same_phone": "C'est déjà votre numéro.",
+    "sms.profile_code": "CNSS: votre code de confirmation de numéro est {code}. Ne le donnez à personne.",
+    "phone_change.filed": ("Demande enregistrée. Suivi: {tracking}. La CNSS fera le changement après vérification "
+                           "et vous informera par SMS."),
+    "request_sms.phone_change.validated.new_phone": "CNSS: ce numéro est désormais enregistré sur votre compte CNSS.",
+    "email_change.email": "Nouvel e-mail (ex. nom@domaine.tg):",
+    "email_change.confirm": "Nouvel e-mail:\n{email}",
+    "email_change.filed": ("Demande enregistrée. Suivi: {tracking}. La CNSS fera le changement après vérification "
+                           "et vous informera par SMS."),
+    "address_change.address": "Nouvelle adresse (quartier, ville, BP):",
+    "address_change.confirm": "Nouvelle adresse:\n{address}",
+    "address_change.filed": ("Demande enregistrée. Suivi: {tracking}. La CNSS fera le changement après vérification "
+                             "et vous informera par SMS."),
+    "form.email_invalid": "E-mail invalide (ex. nom@domaine.tg).",
+})
+
+# Enrolment before any account (helper W1, menus/screens/enrolment.py). ASSUMPTION: the documents a small
+# business brings (the online-services guide does not list them).
+TEXTS.update({
+    "enrol.option": "S'inscrire / Adhérer",
+    "enrol.menu": "S'inscrire / Adhérer",
+    "enrol.domestic_option": "Employeur domestique",
+    "enrol.business_option": "Entreprise/PME",
+    "enrol.voluntary_option": "Assurance volontaire",
+    "enrol.self_employed_option": "Indépendant",
+    "enrol.requests_option": "Mes demandes",
+    "enrol.register_option": "Infos",
+    "enrol.requests": "Mes demandes:",
+    "enrol.too_few_months": ("Assurance volontaire impossible: il faut au moins {min} mois d'assurance avant la fin "
+                             "de l'emploi. Infos: 8323 (gratuit). Merci."),
+    "enrol.too_late": ("Assurance volontaire impossible: la demande se fait dans les {months} mois qui suivent la fin "
+                       "de l'emploi. Infos: 8323 (gratuit). Merci."),
+    "kind.domestic_employer": "Employeur domestique",
+    "kind.business_employer": "Immatriculation PME",
+    "kind.voluntary_insurance": "Assurance volontaire",
+    "kind.self_employed": "Travailleur indépendant",
+    "domestic_employer.name": "Employeur domestique\nVotre nom et prénoms:",
+    "domestic_employer.locality": "Votre ville ou quartier:",
+    "domestic_employer.workers": "Nombre d'employés de maison:",
+    "domestic_employer.pay": "Salaire mensuel du 1er employé de maison (FCFA):",
+    "domestic_employer.confirm": "{name}\n{locality}\n{workers} employé(s)\nSalaire du 1er: {pay}",
+    "domestic_employer.filed": ("Demande enregistrée. Suivi: {tracking}. Après validation, votre numéro employeur "
+                                "vous sera envoyé par SMS."),
+    "request_sms.domestic_employer.validated": (
+        "CNSS: employeur domestique {name} immatriculé, numéro {note}. Pour créer votre PIN, composez le code USSD "
+        "CNSS: un code d'activation vous sera envoyé par SMS."),
+    "business_employer.company": "Entreprise (PME)\nRaison sociale:",
+    "business_employer.locality": "Ville ou quartier du siège:",
+    "business_employer.activity": "Activité principale (ex. commerce):",
+    "business_employer.workers": "Nombre de salariés:",
+    "business_employer.confirm": "{company}\n{locality}\n{activity}, {workers} salarié(s)",
+    "business_employer.filed": ("Dossier ouvert. Suivi: {tracking}. Les pièces à apporter et où vous sont "
+                                "envoyées par SMS."),
+    "request_sms.business_employer.received": (
+        "CNSS: dossier {tracking} ouvert. Apportez à l'agence CNSS de votre région: RCCM, statuts, NIF, CNI du "
+        "dirigeant, liste du personnel et salaires. Infos: 8323 (gratuit)."),
+    "request_sms.business_employer.validated": (
+        "CNSS: {company} immatriculée, numéro employeur {note}. Pour créer votre PIN, composez le code USSD CNSS: "
+        "un code d'activation vous sera envoyé par SMS."),
+    "voluntary_insurance.insured_months": "Assurance volontaire\nCombien de mois avez-vous été assuré comme salarié?",
+    "voluntary_insurance.left_on": "Date de fin de votre dernier emploi salarié (JJMMAAAA):",
+    "voluntary_insurance.insured_number": "Votre numéro d'assuré CNSS:",
+    "voluntary_insurance.income": "Revenu mensuel à déclarer (FCFA), au moins le SMIG {smig}:",
+    "voluntary_insurance.rhythm": "Vous payez:",
+    "voluntary_insurance.monthly": "Chaque mois",
+    "voluntary_insurance.quarterly": "Chaque trimestre",
+    "voluntary_insurance.half_yearly": "Chaque semestre",
+    "voluntary_insurance.yearly": "Chaque année",
+    "voluntary_insurance.confirm": "Assurance volontaire\nRevenu {income}/mois\nTaux {rate}\n{rhythm}: {amount}",
+    "voluntary_insurance.filed": ("Demande enregistrée. Suivi: {tracking}. Après accord, la CNSS vous envoie par SMS "
+                                  "votre numéro pour payer."),
+    "request_sms.voluntary_insurance.validated": (
+        "CNSS: assurance volontaire {tracking} acceptée, numéro cotisant {note}. Paiement par référence: composez "
+        "le code USSD CNSS (code d'activation par SMS au 1er accès), menu Payer."),
+    "self_employed.trade": "Travailleur indépendant\nVotre métier (ex. couturier):",
+    "self_employed.income": "Revenu mensuel déclaré (FCFA), au moins le SMIG {smig}:",
+    "self_employed.rhythm": "Vous payez:",
+    "self_employed.monthly": "Chaque mois",
+    "self_employed.quarterly": "Chaque trimestre",
+    "self_employed.half_yearly": "Chaque semestre",
+    "self_employed.yearly": "Chaque année",
+    "self_employed.confirm": "{trade}\nRevenu {income}/mois, taux {rate}\n{rhythm}: {amount}",
+    "self_employed.filed": ("Demande enregistrée. Suivi: {tracking}. Après accord, la CNSS vous envoie par SMS "
+                            "votre numéro pour payer."),
+    "request_sms.self_employed.validated": (
+        "CNSS: adhésion {tracking} acceptée, numéro cotisant {note}. Paiement par référence: composez le code USSD "
+        "CNSS (code d'activation par SMS au 1er accès), menu Payer."),
 })

@@ -332,3 +332,14 @@ def test_quitus_replies_count_against_the_senders_reply_limit(gateway: Gateway, 
     texter.send(f"QUITUS {quitus.tracking_number}", STRANGER_PHONE, "over-the-limit")
     assert _row(gateway, "reply:over-the-limit") is None
     assert len(_replies(gateway)) == limit
+
+
+def test_a_quitus_counts_its_validity_from_the_day_it_was_issued_not_from_later_changes(
+        gateway: Gateway, texter: Texter) -> None:
+    quitus = _backend(gateway).request_quitus("1000002")
+    runner = gateway.app.test_cli_runner()
+    assert runner.invoke(args=["request-status", quitus.tracking_number, "ready"]).exit_code == 0
+    gateway.clock.advance(days=30)
+    assert runner.invoke(args=["request-status", quitus.tracking_number, "validated", "--note", "retire"]).exit_code == 0
+    body = texter.reply(f"QUITUS {quitus.tracking_number}", STRANGER_PHONE).body
+    assert "Valable jusqu'au 20/02/2027\nStatut: VALIDE" in body, "90 days from 23/11, not from the later change"

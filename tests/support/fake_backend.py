@@ -26,6 +26,7 @@ from core.domain.requests import (
     RequestStatus,
     ServiceRequest,
 )
+from core.ports import RequestWording
 from core.services import declarations, insured
 from core.services.accounts import AccountSummary
 from core.services.credentials import CredentialStatus, PinCheck
@@ -198,6 +199,10 @@ class FakeBackend:
     def file_request(self, kind: RequestKind, holder_kind: HolderKind, holder_number: str,
                      details: Mapping[str, object], msisdn: Msisdn | None = None) -> ServiceRequest:
         return self.add_request(kind, holder_kind, holder_number, details=kind.validate(details, self.clock.today()))
+
+    def file_enrolment(self, kind: RequestKind, details: Mapping[str, object], msisdn: Msisdn,
+                       wording: RequestWording) -> ServiceRequest:
+        return self.add_request(kind, HolderKind.PHONE, msisdn.e164, details=kind.validate(details, self.clock.today()))
 
     def requests_of(self, kind: HolderKind, number: str, limit: int = 12) -> list[ServiceRequest]:
         mine = [r for r in self.requests if (r.holder_kind, r.holder_number) == (kind, number)]

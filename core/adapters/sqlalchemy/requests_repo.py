@@ -36,7 +36,7 @@ class SqlAlchemyRequestRepository:
         """Persist a status change and its note."""
         self._connection.execute(sa.update(t.service_requests).where(
             t.service_requests.c.tracking_number == request.tracking_number).values(
-            status=request.status.value, updated_at=request.updated_at, note=request.note))
+            status=request.status.value, updated_at=request.updated_at, note=request.note, details=request.details))
 
     def get(self, tracking_number: str) -> ServiceRequest | None:
         """The request with this tracking number, or None."""
@@ -50,6 +50,15 @@ class SqlAlchemyRequestRepository:
             t.service_requests.c.holder_kind == holder_kind.value,
             t.service_requests.c.holder_number == holder_number,
         ).order_by(t.service_requests.c.created_at.desc()).limit(limit))
+        return [self._request(row) for row in rows]
+
+    def open_of_kind(self, kind: str) -> list[ServiceRequest]:
+        """Requests of one kind not yet decided (received, in progress, documents missing), oldest first."""
+        undecided = (RequestStatus.RECEIVED.value, RequestStatus.IN_PROGRESS.value,
+                     RequestStatus.DOCUMENTS_MISSING.value)
+        rows = self._connection.execute(sa.select(t.service_requests).where(
+            t.service_requests.c.kind == kind, t.service_requests.c.status.in_(undecided),
+        ).order_by(t.service_requests.c.created_at, t.service_requests.c.tracking_number))
         return [self._request(row) for row in rows]
 
     @staticmethod
