@@ -17,7 +17,7 @@ from core.clock import SystemClock
 from core.domain.alerts import AlertSender, senders_from_config
 from core.domain.msisdn import Msisdn
 from core.domain.parameters import RuleBook, default_rulebook, rulebook_with_overrides
-from core.domain.pins import PinHasher, PinPolicy
+from core.domain.pins import DEVELOPMENT_PEPPER, PinHasher, PinPolicy
 from core.ports import Clock
 from gateway import cli, edge, health
 from gateway.logs import configure_logging
@@ -56,7 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     clock = app.config.get("CLOCK") or SystemClock(app.config["GATEWAY_TIMEZONE"])
     rulebook = _rulebook(app.config.get("CNSS_RULES_FILE"))
     uow_factory = SqlAlchemyUnitOfWorkFactory(engine)
-    hasher = app.config.get("PIN_HASHER") or PinHasher()
+    hasher = app.config.get("PIN_HASHER") or PinHasher(peppers=app.config["PIN_PEPPER"] or (DEVELOPMENT_PEPPER,))
     sms = app.config.get("SMS_SENDER") or OutboxSmsSender(uow_factory, clock)  # every SMS is an outbox row
     redis_client = _redis_client(app.config)
     backend = Backend(uow_factory, clock, rulebook, hasher, sms, _pin_policy(app.config),
@@ -117,7 +117,8 @@ def _abuse_limits(config: Mapping[str, Any], clock: Clock, client: Redis | None)
 
 
 def _session_store(config: Mapping[str, Any], client: Redis | None) -> tuple[SessionStore, dict[str, Any]]:
-    ttls = StoreTtls(session=config["USSD_SESSION_TTL"], resume=config["USSD_RESUME_WINDOW"])
+    ttls = StoreTtls(session=config["USSD_SESSION_TTL"], resume=config["USSD_RESUME_WINDOW"],
+                     caller=config["USSD_CALLER_CACHE_TTL"])
     if config.get("SESSION_STORE") is not None:
         return config["SESSION_STORE"], {}  # injected (tests with a controllable clock)
     if client is None:

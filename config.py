@@ -6,6 +6,8 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from core.domain.pins import DEVELOPMENT_PEPPER
+
 Parser = Callable[[str], Any]
 DEVELOPMENT, PRODUCTION = "development", "production"
 DEVELOPMENT_SECRET_KEY = "development-only-key"  # never accepted in production
@@ -62,6 +64,23 @@ def _steps(raw: str) -> tuple[int, ...]:
     return tuple(_positive_int(part.strip()) for part in raw.split(",") if part.strip())
 
 
+def _peppers(raw: str) -> tuple[tuple[str, bytes], ...]:
+    """'k2:secret2,k1:secret1' -> ((key id, secret), ...), the first current (ids fit the stored hash's column)."""
+    peppers: list[tuple[str, bytes]] = []
+    for part in (p.strip() for p in raw.split(",") if p.strip()):
+        kid, sep, secret = part.partition(":")
+        if not sep or not secret or not 0 < len(kid) <= 16 or not all(
+                ch.isascii() and (ch.isalnum() or ch in "-_") for ch in kid):
+            raise ValueError("must be 'keyid:secret' pairs separated by commas, "
+                             "key ids of 1-16 letters, digits, - or _")
+        if kid in dict(peppers):
+            raise ValueError("a key id appears twice")
+        peppers.append((kid, secret.encode()))
+    if not peppers:
+        raise ValueError("must name at least one 'keyid:secret'")
+    return tuple(peppers)
+
+
 # name -> (default, description[, parser]); without a parser the value stays a string.
 # The README's configuration table lists the same.
 SETTINGS: dict[str, tuple[Any, ...]] = {
@@ -90,6 +109,10 @@ SETTINGS: dict[str, tuple[Any, ...]] = {
     "USSD_SESSION_TTL": ("300", "Seconds a USSD session is kept after its last hop", _positive_int),
     "USSD_RESUME_WINDOW": ("600", "Seconds a redial from the same phone may resume a dropped session",
                            _positive_int),
+    "USSD_CALLER_CACHE_TTL": ("60", "Seconds the accounts of a calling phone stay cached in the session store "
+                              "(0: look them up on every new session)", _non_negative_int),
+    "PIN_PEPPER": (None, "Keys of the stored PIN hashes, 'k2:secret,k1:older': the first hashes, all verify "
+                   "(secret; required in production; unset: a development key)", _peppers),
     "PIN_MAX_ATTEMPTS": ("3", "Wrong PINs that lock USSD access", _positive_int),
     "PIN_LOCKOUT_MINUTES": ("30", "Minutes USSD access stays locked", _positive_float),
     "PIN_LOCKOUT_STEPS": ("120,1440", "Minutes of each further lock after the first; one more wrong PIN after the last "
@@ -156,6 +179,11 @@ def production_faults(config: Mapping[str, Any]) -> list[str]:
         faults.append("GATEWAY_SECRET_KEY is not set")
     elif key == DEVELOPMENT_SECRET_KEY or len(str(key)) < 16:
         faults.append("GATEWAY_SECRET_KEY is too short or the development key (use 16 characters or more)")
+    peppers = config.get("PIN_PEPPER")
+    if not peppers:
+        faults.append("PIN_PEPPER is not set")
+    elif any(len(secret) < 16 or (kid, secret) == DEVELOPMENT_PEPPER for kid, secret in peppers):
+        faults.append("PIN_PEPPER has a key shorter than 16 characters or the development key")
     url = str(config.get("DATABASE_URL") or "")
     if not url or url.startswith("sqlite"):
         faults.append("DATABASE_URL is not set to a server database (SQLite is the development default)")

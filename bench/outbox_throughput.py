@@ -1,13 +1,16 @@
 """SMS outbox throughput: ``outbox-work --once`` processes through the real SDK to the local fake AT server.
 
     .venv/bin/python bench/outbox_throughput.py [--messages 2000] [--batch 50] [--latency-ms 0] [--sqlite]
+                                                [--texts distinct|same]
 
 Queues N SMS in a fresh database, then drains them with 1 worker process, then (re-queued) with 2 in
 parallel, and prints messages per second for each run plus a duplicate check (fake count == N, none
 twice). Database: BENCH_DATABASE_URL if set (a throw-away one: its outbox is emptied), else a temporary
 PostgreSQL database created on TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test) and
 dropped afterwards; ``--sqlite`` uses a temporary SQLite file and 1 worker only (no ``SKIP LOCKED``).
-``--latency-ms`` makes the fake answer each request that much later (AT's real latency is not modelled
+``--texts same`` gives every SMS the same text (a notice to many phones), which the worker sends to
+up to a batch of recipients in one request; by default each text is distinct (receipts), one request
+each. ``--latency-ms`` makes the fake answer each request that much later (AT's real latency is not modelled
 by default). "wall" counts from launching the processes to their exit, start-up included; "stream" counts
 from the first to the last request the fake received.
 """
@@ -36,6 +39,7 @@ from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory  #
 from core.domain.outbox import sms_message  # noqa: E402
 from tests.support.fake_at import FakeAfricasTalking, Reply  # noqa: E402
 
+SAME_TEXT = "CNSS: la declaration de mars est ouverte"
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -61,8 +65,8 @@ def database(sqlite: bool) -> Iterator[str]:
         admin.dispose()
 
 
-def requeue(database_url: str, count: int) -> None:
-    """Empty the outbox and queue ``count`` SMS, each with its own recipient and text."""
+def requeue(database_url: str, count: int, same_text: bool = False) -> None:
+    """Empty the outbox and queue ``count`` SMS, each with its own recipient and its own (or one) text."""
     engine = make_engine(database_url)
     try:
         with engine.begin() as connection:
@@ -70,7 +74,8 @@ def requeue(database_url: str, count: int) -> None:
         now = datetime.now(timezone.utc) - timedelta(seconds=1)
         with SqlAlchemyUnitOfWorkFactory(engine)() as uow:
             for n in range(count):
-                uow.outbox.add(sms_message(f"+2289{n:07d}", f"CNSS: recu de paiement R-{n:05d}, merci",
+                text = SAME_TEXT if same_text else f"CNSS: recu de paiement R-{n:05d}, merci"
+                uow.outbox.add(sms_message(f"+2289{n:07d}", text,
                                            "payment_receipt", f"bench:{n}", now, essential=True))
             uow.commit()
     finally:
@@ -98,6 +103,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--texts", choices=("distinct", "same"), default="distinct")
     args = parser.parse_args()
     worker_counts = [1] if args.sqlite else [1, 2]
     with database(args.sqlite) as url, FakeAfricasTalking() as fake:
@@ -110,9 +116,9 @@ def main() -> None:
                    SMS_SENDER_ID="CNSS")
         startup, _ = run_workers(env, 1, args.batch)  # empty outbox: process start-up and one empty claim
         print(f"database {make_engine(url).url.get_backend_name()}, {args.messages} SMS, batch {args.batch}, "
-              f"fake latency {args.latency_ms:g} ms, process start-up {startup:.2f} s")
+              f"{args.texts} texts, fake latency {args.latency_ms:g} ms, process start-up {startup:.2f} s")
         for workers in worker_counts:
-            requeue(url, args.messages)
+            requeue(url, args.messages, args.texts == "same")
             fake.reset()
             elapsed, outputs = run_workers(env, workers, args.batch)
             records = fake.records("accepted")
@@ -121,9 +127,11 @@ def main() -> None:
             stream = max(r.at for r in records) - min(r.at for r in records) if len(records) > 1 else float("nan")
             per_worker = [line for output in outputs for line in output.splitlines() if line.startswith("sms:")]
             check = "OK" if len(accepted) == args.messages and duplicates == 0 else "MISMATCH"
+            requests = len({r.seq for r in records})
             print(f"{workers} worker{'s' if workers > 1 else ' '}: {args.messages / elapsed:7.1f} msg/s wall "
                   f"({elapsed:.2f} s), {len(records) / stream:7.1f} msg/s stream ({stream:.2f} s); fake took "
-                  f"{len(records)} for {len(accepted)} distinct, {duplicates} duplicates: {check}")
+                  f"{len(records)} for {len(accepted)} distinct in {requests} requests over {fake.connections} "
+                  f"connections, {duplicates} duplicates: {check}")
             for line in per_worker:
                 print(f"    {line}")
 

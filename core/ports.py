@@ -4,12 +4,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from core.domain.accounts import LedgerEntry
 from core.domain.activity import ActivityEntry
 from core.domain.contributions import ContributionAssessment
-from core.domain.delivery import DeliveryResult
+from core.domain.delivery import DeliveryResult, Settlement
 from core.domain.delivery_reports import DeliveryReport, RecipientMatch
 from core.domain.inbound import InboundSms, PaymentAlert
 from core.domain.individual_accounts import DeclaredPay, Employment
@@ -47,6 +47,14 @@ class Clock(Protocol):
 
     def local(self, instant: datetime) -> datetime:
         """The instant in the business timezone (for display)."""
+        ...
+
+
+class PhoneRegistrations(Protocol):
+    """Told after a phone was added to or removed from an account, so caches of who is calling forget it."""
+
+    def phone_changed(self, msisdn: Msisdn) -> None:
+        """The accounts reachable from ``msisdn`` changed (called after the change is committed)."""
         ...
 
 
@@ -151,12 +159,14 @@ class OutboxRepository(Protocol):
     def claim_due(self, channel: MessageChannel, now: datetime, lease_until: datetime,
                   limit: int) -> list[OutboundMessage]: ...
     def start_attempt(self, message_id: int, at: datetime) -> None: ...
+    def start_attempts(self, message_ids: Sequence[int], at: datetime) -> None: ...
     def requeue_uncertain(self, older_than: datetime, now: datetime) -> int: ...
     def uncertain_unreported(self, channel: MessageChannel, limit: int,
                              started_before: datetime | None = None) -> list[OutboundMessage]: ...
     def settle(self, message_id: int, status: MessageStatus, *, attempts: int, at: datetime,
                next_attempt_at: datetime | None = None, error: str | None = None,
                provider_message_id: str | None = None, body: str | None = None) -> None: ...
+    def settle_many(self, settlements: Sequence[Settlement]) -> None: ...
 
 
 class RejectionRepository(Protocol):
@@ -247,6 +257,19 @@ class Transport(Protocol):
     channel: MessageChannel
 
     def send(self, message: OutboundMessage) -> DeliveryResult: ...
+
+
+@runtime_checkable
+class GroupTransport(Transport, Protocol):
+    """A transport that sends one text to up to ``max_group`` distinct recipients in one provider call.
+
+    One result per message, in order, each from its own recipient's answer; a failure of the whole
+    call (a timeout: uncertain) is every message's result.
+    """
+
+    max_group: int
+
+    def send_group(self, messages: Sequence[OutboundMessage]) -> list[DeliveryResult]: ...
 
 
 class ReminderWording(Protocol):

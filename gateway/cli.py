@@ -37,7 +37,8 @@ def db_upgrade() -> None:
 def seed_demo_command() -> None:
     """Create the documented demo accounts and history (safe to run again)."""
     rt = runtime()
-    created = seed_demo(uow_factory=rt.uow_factory, clock=rt.clock, rulebook=rt.rulebook, hasher=rt.pin_hasher)
+    created = seed_demo(uow_factory=rt.uow_factory, clock=rt.clock, rulebook=rt.rulebook, hasher=rt.pin_hasher,
+                        registrations=rt.ussd.store)
     click.echo("demo data created" if created else "demo data already present")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.kind.value:<9} {account.number}  {account.name:<27} {account.phone}  PIN {account.pin}")

@@ -33,6 +33,15 @@ from menus.memory_limits import MemoryRateLimiter
 
 Notify = Callable[[PaymentReference], Sequence[OutboundMessage]]
 
+# Calls that only read for a screen (or check a PIN): when one outlives the hop's deadline there is no
+# result worth texting, so the caller is asked to try again instead of being promised an SMS.
+LOOKUPS = frozenset({
+    "holders", "credential_status", "check_pin", "company_name", "account_summary", "follow_reference",
+    "preview_declaration", "declaration_start", "find_worker", "preview_worker_declaration", "declared_periods",
+    "quitus_status", "verify_quitus", "requests_of", "activity_of", "individual_account", "simulate_own_pension",
+    "simulate_typed_pension", "pension_ages", "typed_pension_ages",
+})
+
 
 class ScreenBackend(Protocol):
     """What a screen (or an SMS keyword) may ask of the core: ``Ctx.backend``.

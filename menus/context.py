@@ -12,7 +12,7 @@ from typing import Any, Protocol, TypeVar
 from core.domain.msisdn import Msisdn
 from core.domain.parties import HolderKind
 from menus import texts
-from menus.backend import ScreenBackend
+from menus.backend import LOOKUPS, ScreenBackend
 from menus.state import SessionState
 
 R = TypeVar("R")
@@ -30,12 +30,16 @@ LateSms = Callable[[Any], tuple[str, Mapping[str, Any]] | None]
 
 
 class DeadlineExceeded(Exception):
-    """A backend call outlived the hop's deadline; it goes on, and its result leaves by SMS."""
+    """A backend call outlived the hop's deadline; it goes on, and its result leaves by SMS.
 
-    def __init__(self, future: Future[Any], late: LateSms | None) -> None:
+    ``late`` None: a lookup for a screen, with nothing worth texting; the caller is told to try again.
+    """
+
+    def __init__(self, future: Future[Any], late: LateSms | None, *, lookup: bool = False) -> None:
         super().__init__("hop deadline exceeded")
         self.future = future
         self.late = late
+        self.lookup = lookup  # a read for a screen: nothing to text, the caller is asked to try again
 
 
 @dataclass
@@ -48,6 +52,9 @@ class Ctx:
     executor: ThreadPoolExecutor
     deadline: float
     scratch: Scratch
+    checkpoint: SessionState | None = None  # this phone's dropped form, as read with the session
+    caller: str | None = None  # this phone's accounts as cached by the session store (JSON), if any
+    caller_found: str | None = None  # the accounts looked up during this hop, for the store to cache
 
     @property
     def data(self) -> dict[str, Any]:
@@ -84,14 +91,17 @@ class Ctx:
     def call(self, fn: Callable[..., R], *args: Any, late: LateSms | None = None, **kwargs: Any) -> R:
         """Run a backend call within what is left of the hop's deadline.
 
-        On time, its result; too slow, ``DeadlineExceeded``: the engine ends the
-        session saying an SMS follows, and ``late(result)`` is texted when done.
+        On time, its result; too slow, ``DeadlineExceeded``: a lookup (``backend.LOOKUPS``)
+        ends the session asking the caller to try again; any other call ends it saying an
+        SMS follows, ``late(result)`` (or a "request done" text) being sent when it completes.
+        Screens that call nothing never touch the pool.
         """
         future = self.executor.submit(fn, *args, **kwargs)
         try:
             return future.result(timeout=max(0.0, self.deadline - time.monotonic()))
         except FutureTimeout as exc:
-            raise DeadlineExceeded(future, late) from exc
+            lookup = late is None and getattr(fn, "__name__", "") in LOOKUPS
+            raise DeadlineExceeded(future, late, lookup=lookup) from exc
 
     def sms(self, key: str, values: Mapping[str, Any] | None = None, *, purpose: str, essential: bool = False,
             idempotency_key: str | None = None) -> None:

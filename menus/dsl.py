@@ -14,13 +14,15 @@ Values = Mapping[str, Any]
 @dataclass(frozen=True, slots=True)
 class Goto:
     """Move to a screen, keeping ``data``; ``reset`` forgets the back history (after login),
-    ``history`` replaces it (resuming a dropped session), ``notice`` shows a line on top."""
+    ``history`` replaces it (resuming a dropped session), ``notice`` shows a line on top; ``form_done``:
+    the form was submitted, nothing is left worth resuming after a drop."""
 
     screen: str
     data: Values = field(default_factory=dict)
     reset: bool = False
     notice: str | None = None
     history: tuple[str, ...] | None = None
+    form_done: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from menus.dsl import (
 )
 from menus.hop import Reply
 from menus.registry import Registry
+from menus.state import SessionState
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class Engine:
             return self._go(ctx, Home(), origin=screen)
         if text == nav.BACK and screen_has_back(screen) and state.history:
             return self._go(ctx, Back(), origin=screen)
-        if text == nav.MORE and isinstance(screen, Pick) and state.data.get("_more"):
+        if text == nav.MORE and isinstance(screen, Pick) and state.more:
             state.page += 1
             return None
         try:
@@ -93,7 +94,7 @@ class Engine:
         if isinstance(screen, Prompt):
             return screen.then(ctx, screen.parse(ctx, text))
         if isinstance(screen, Pick):
-            values: list[str] = ctx.state.data.get("_page", [])
+            values = ctx.state.page_values
             if not text.isdigit() or not 1 <= int(text) <= len(values):
                 raise InvalidInput("common.invalid_choice")
             return screen.then(ctx, values[int(text) - 1])
@@ -111,7 +112,7 @@ class Engine:
                 raise ProgrammingError(f"{origin.id} -> {transition.screen} is not declared")
         if isinstance(transition, Goto):
             if isinstance(origin, (Prompt, Pick)):
-                state.data["_form"] = True  # the subscriber has typed or picked something worth resuming
+                state.form = True  # the subscriber has typed or picked something worth resuming
             if transition.history is not None:
                 state.history = list(transition.history)
             elif transition.reset:
@@ -119,14 +120,16 @@ class Engine:
             elif state.screen and state.screen != transition.screen and origin is not None:
                 state.history.append(state.screen)
             state.data.update(transition.data)
+            if transition.form_done:
+                state.form = False
             self._enter(state, transition.screen, self.home_of(ctx))
-            state.data["_notice"] = transition.notice
+            state.notice = transition.notice
             return None
         if isinstance(transition, Stay):
             state.attempts += 1
             if state.attempts >= self.max_attempts:
                 return self.final(ctx, "common.too_many_errors", {})
-            state.data["_error"] = [transition.error, dict(transition.values)]
+            state.error = [transition.error, dict(transition.values)]
             return None
         if isinstance(transition, Back):
             self._enter(state, state.history.pop() if state.history else self.home_of(ctx), self.home_of(ctx))
@@ -137,13 +140,13 @@ class Engine:
             return None
         return self.final(ctx, transition.screen, transition.values)
 
-    def _enter(self, state: Any, screen_id: str, home: str) -> None:
+    def _enter(self, state: SessionState, screen_id: str, home: str) -> None:
         if screen_id in self.registry.protected and not state.authenticated:
             raise ProgrammingError(f"{screen_id} needs an authenticated session")
         state.screen, state.page, state.attempts = screen_id, 0, 0
-        state.data.pop("_error", None)
+        state.error = None
         if screen_id == home:
-            state.data.pop("_form", None)
+            state.form = False
 
     def _check_head(self, screen: Screen, key: str) -> None:
         if self.strict and key not in head_lines(screen):
@@ -164,8 +167,8 @@ class Engine:
         if isinstance(screen, Final):
             return self.final(ctx, screen.id, {})
         head: list[str] = []
-        notice = state.data.pop("_notice", None)
-        error = state.data.pop("_error", None)
+        notice, error = state.notice, state.error
+        state.notice = state.error = None
         for key, values in ((notice, {}), *(((error[0], error[1]),) if error else ())):
             if key:
                 self._check_head(screen, key)
@@ -181,8 +184,8 @@ class Engine:
                 return self.final(ctx, screen.empty.screen, screen.empty.values)
             page = items[state.page * screen.page_size:(state.page + 1) * screen.page_size]
             more = len(items) > (state.page + 1) * screen.page_size
-            state.data["_page"] = [item.value for item in page]
-            state.data["_more"] = more
+            state.page_values = [item.value for item in page]
+            state.more = more
             lines += [f"{i} {ctx.say(screen.item, item.values)}" for i, item in enumerate(page, start=1)]
         footer = self.nav_line(ctx, screen, more)
         text = "\n".join(head + lines + ([footer] if footer else []))

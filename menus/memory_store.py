@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from core.domain.msisdn import Msisdn
 from menus.state import SessionState
 from menus.store import HopLease, SessionBusyError, StoreTtls
 
@@ -31,7 +32,7 @@ class MemorySessionStore:
     """``SessionStore`` in one process (the default when no Redis is configured).
 
     Keys mirror the Redis layout without prefix (``session:<key>``, ``lock:<key>``, ``resume:<msisdn>``,
-    ``lang:<msisdn>``, ``value:<name>``); each maps to ``(value, expires_at)`` on ``clock``. States are
+    ``lang:<msisdn>``, ``caller:<msisdn>``, ``value:<name>``); each maps to ``(value, expires_at)`` on ``clock``. States are
     kept as JSON so callers never share mutable objects with the store. Expired keys are invisible to
     reads and are swept on writes at most every ``SWEEP_EVERY`` s, so memory stays bounded.
 
@@ -74,7 +75,7 @@ class MemorySessionStore:
         self._next_sweep = now + SWEEP_EVERY
 
     def acquire(self, session_key: str, msisdn: str, *, wait: float) -> HopLease:
-        """Take the session lock (waiting up to ``wait`` s) and read state, checkpoint and language."""
+        """Take the session lock (waiting up to ``wait`` s) and read state, checkpoint, language, caller."""
         token = secrets.token_hex(16)
         deadline = time.monotonic() + wait
         lock_key = f"lock:{session_key}"
@@ -88,15 +89,16 @@ class MemorySessionStore:
                     return HopLease(session_key, msisdn, token,
                                     _state(self._get(f"session:{session_key}", now), "session"),
                                     _state(self._get(f"resume:{msisdn}", now), "resume"),
-                                    self._get(f"lang:{msisdn}", now))
+                                    self._get(f"lang:{msisdn}", now),
+                                    self._get(f"caller:{msisdn}", now) if self.ttls.caller else None)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise SessionBusyError(f"session {session_key!r} stayed locked for {wait:.3f} s")
                 self._changed.wait(min(remaining, MAX_POLL))
 
     def commit(self, lease: HopLease, state: SessionState | None, *, checkpoint: SessionState | None,
-               language: str | None) -> None:
-        """Atomically write (or delete) session and checkpoint, set the language, release the lock.
+               language: str | None, caller: str | None = None) -> None:
+        """Atomically write (or delete) session and checkpoint, set the language and caller, release the lock.
 
         If our lock expired and was taken by another hop, nothing is written and ``SessionBusyError``
         is raised (as with Redis).
@@ -120,6 +122,8 @@ class MemorySessionStore:
                 self._set(resume_key, checkpoint.to_json(), self.ttls.resume, now)
             if language:
                 self._set(f"lang:{lease.msisdn}", language, self.ttls.language, now)
+            if caller and self.ttls.caller:
+                self._set(f"caller:{lease.msisdn}", caller, self.ttls.caller, now)
             del self._data[lock_key]
             self._changed.notify_all()
 
@@ -131,6 +135,12 @@ class MemorySessionStore:
             if self._get(lock_key, self._clock()) == lease.token:
                 del self._data[lock_key]
                 self._changed.notify_all()
+
+    def phone_changed(self, msisdn: Msisdn) -> None:
+        """Forget the cached accounts of a phone whose registration changed."""
+        with self._mutex:
+            self.round_trips += 1
+            self._data.pop(f"caller:{msisdn.e164}", None)
 
     def put_value(self, name: str, value: str, ttl: int) -> None:
         """Store a short-lived value for ``ttl`` seconds."""

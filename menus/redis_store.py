@@ -10,6 +10,7 @@ from typing import Any
 import redis
 from redis.commands.core import Script
 
+from core.domain.msisdn import Msisdn
 from menus.state import SessionState
 from menus.store import HopLease, SessionBusyError, StoreTtls
 
@@ -27,18 +28,19 @@ return 0
 """
 
 # Take the lock, and only then read: one script call instead of a four-command pipeline.
-# KEYS: lock, session, resume, lang. ARGV: token, lock ttl ms. Returns {0} when the lock is held elsewhere.
-# (A missing key reads as false, which Redis returns as nil without shortening the array.)
+# KEYS: lock, session, resume, lang, caller. ARGV: token, lock ttl ms. Returns {0} when the lock is held
+# elsewhere. (A missing key reads as false, which Redis returns as nil without shortening the array.)
 _ACQUIRE_LUA = """
 if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return {0}
 end
-return {1, redis.call('get', KEYS[2]), redis.call('get', KEYS[3]), redis.call('get', KEYS[4])}
+return {1, redis.call('get', KEYS[2]), redis.call('get', KEYS[3]), redis.call('get', KEYS[4]),
+        redis.call('get', KEYS[5])}
 """
 
-# KEYS: lock, session, resume, lang.
+# KEYS: lock, session, resume, lang, caller.
 # ARGV: token, session json ('' = delete), session ttl ms, checkpoint json ('' = delete),
-#       resume ttl ms, language ('' = leave as is), language ttl ms.
+#       resume ttl ms, language ('' = leave as is), language ttl ms, caller json ('' = leave as is), caller ttl ms.
 # Returns 1 after writing and releasing, 0 (having written nothing) when the token no longer holds the lock.
 _COMMIT_LUA = """
 if redis.call('get', KEYS[1]) ~= ARGV[1] then
@@ -56,6 +58,9 @@ else
 end
 if ARGV[6] ~= '' then
   redis.call('set', KEYS[4], ARGV[6], 'PX', ARGV[7])
+end
+if ARGV[8] ~= '' then
+  redis.call('set', KEYS[5], ARGV[8], 'PX', ARGV[9])
 end
 redis.call('del', KEYS[1])
 return 1
@@ -123,23 +128,27 @@ class RedisSessionStore:
     def _lang_key(self, msisdn: str) -> str:
         return f"{self.prefix}lang:{msisdn}"
 
+    def _caller_key(self, msisdn: str) -> str:
+        return f"{self.prefix}caller:{msisdn}"
+
     def _value_key(self, name: str) -> str:
         return f"{self.prefix}value:{name}"
 
     def acquire(self, session_key: str, msisdn: str, *, wait: float) -> HopLease:
-        """Take the session lock (waiting up to ``wait`` s) and read state, checkpoint and language."""
+        """Take the session lock (waiting up to ``wait`` s) and read state, checkpoint, language, caller."""
         token = secrets.token_hex(16)
         deadline = time.monotonic() + wait
         backoff = FIRST_BACKOFF
         keys = [self._lock_key(session_key), self._session_key(session_key), self._resume_key(msisdn),
-                self._lang_key(msisdn)]
+                self._lang_key(msisdn), self._caller_key(msisdn)]
         while True:
             reply = self._acquire(keys=keys, args=[token, _ms(self.ttls.lock)])
             self._trip()
             if reply[0]:
-                _, raw_state, raw_checkpoint, raw_language = reply
+                _, raw_state, raw_checkpoint, raw_language, raw_caller = reply
                 return HopLease(session_key, msisdn, token, _state(raw_state, "session"),
-                                _state(raw_checkpoint, "resume"), _text(raw_language))
+                                _state(raw_checkpoint, "resume"), _text(raw_language),
+                                _text(raw_caller) if self.ttls.caller else None)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise SessionBusyError(f"session {session_key!r} stayed locked for {wait:.3f} s")
@@ -147,18 +156,19 @@ class RedisSessionStore:
             backoff = min(backoff * 2, MAX_BACKOFF)
 
     def commit(self, lease: HopLease, state: SessionState | None, *, checkpoint: SessionState | None,
-               language: str | None) -> None:
-        """Atomically write (or delete) session and checkpoint, set the language, release the lock.
+               language: str | None, caller: str | None = None) -> None:
+        """Atomically write (or delete) session and checkpoint, set the language and caller, release the lock.
 
         If our lock expired and was taken by another hop, nothing is written and ``SessionBusyError``
         is raised: the other hop owns the session now and our view of it is stale.
         """
         keys = [self._lock_key(lease.session_key), self._session_key(lease.session_key),
-                self._resume_key(lease.msisdn), self._lang_key(lease.msisdn)]
+                self._resume_key(lease.msisdn), self._lang_key(lease.msisdn), self._caller_key(lease.msisdn)]
         args: list[str | int] = [lease.token,
                 state.to_json() if state is not None else "", _ms(self.ttls.session),
                 checkpoint.to_json() if checkpoint is not None else "", _ms(self.ttls.resume),
-                language or "", _ms(self.ttls.language)]
+                language or "", _ms(self.ttls.language),
+                (caller or "") if self.ttls.caller else "", _ms(self.ttls.caller)]
         written = self._commit(keys=keys, args=args)
         self._trip()
         if not written:
@@ -167,6 +177,11 @@ class RedisSessionStore:
     def release(self, lease: HopLease) -> None:
         """Release the lock without writing; a lock taken over by another hop is left alone."""
         self._release(keys=[self._lock_key(lease.session_key)], args=[lease.token])
+        self._trip()
+
+    def phone_changed(self, msisdn: Msisdn) -> None:
+        """Forget the cached accounts of a phone whose registration changed."""
+        self.client.delete(self._caller_key(msisdn.e164))
         self._trip()
 
     def put_value(self, name: str, value: str, ttl: int) -> None:

@@ -20,7 +20,6 @@ from menus.texts import DEFAULT_LANGUAGE, render
 logger = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True, slots=True)
 class UssdSettings:
     """Per-hop deadline and lock wait, in seconds."""
@@ -56,35 +55,40 @@ class UssdService:
                 # A duplicate hop, or a hop after the session ended: the same answer, no side effect.
                 self.store.release(lease)
                 return cached
-            state, reply = self._run(hop, lease, state, started)
-            language = state.data.pop("_language", None)
-            self.store.commit(lease, state, checkpoint=self._checkpoint(state, reply, lease), language=language)
+            state, reply, caller = self._run(hop, lease, state, started)
+            language, state.new_language = state.new_language, None
+            self.store.commit(lease, state, checkpoint=self._checkpoint(state, reply, lease), language=language,
+                              caller=caller)
             return reply
         except BaseException:
             self.store.release(lease)
             raise
 
     def _run(self, hop: UssdHop, lease: HopLease, state: SessionState | None,
-             started: float) -> tuple[SessionState, Reply]:
+             started: float) -> tuple[SessionState, Reply, str | None]:
         new = state is None
         if state is None:
             state = SessionState(hop.session_id, hop.msisdn.e164, "", language=lease.language or DEFAULT_LANGUAGE)
-        ctx = Ctx(state, hop.msisdn, self.backend, self.executor, started + self.settings.hop_deadline, self.store)
+        ctx = Ctx(state, hop.msisdn, self.backend, self.executor, started + self.settings.hop_deadline, self.store,
+                  lease.checkpoint, lease.caller)
         try:
             if new:
                 reply = self.engine.start(ctx, entry(ctx, lease.checkpoint), hop.read_inputs(None))
             else:
                 reply = self.engine.advance(ctx, hop.read_inputs(state.cursor))
         except DeadlineExceeded as late:
-            self._text_when_done(ctx, late)
-            reply = self.engine.final(ctx, "common.sms_follows", {})
+            if late.lookup:
+                reply = self.engine.final(ctx, "common.service_busy", {})  # nothing worth texting: try again
+            else:
+                self._text_when_done(ctx, late)
+                reply = self.engine.final(ctx, "common.sms_follows", {})
         except Exception:
             error_id = new_error_id()
             logger.exception("USSD hop failed error_id=%s screen=%s msisdn=%s", error_id, state.screen,
                              hop.msisdn.masked)
             reply = self.engine.final(ctx, "common.internal_error", {"error_id": error_id})
         state.remember(hop.cursor, reply)
-        return state, reply
+        return state, reply, ctx.caller_found
 
     def _text_when_done(self, ctx: Ctx, late: DeadlineExceeded) -> None:
         """Send the slow call's result by SMS once it completes (or log its failure)."""
@@ -104,12 +108,12 @@ class UssdService:
         """What a redial from this phone may resume: a form the subscriber began typing into, still unfinished."""
         if reply.final:
             return None
-        if state.screen == "session.resume" or "_resume_target" in state.data:
+        if state.screen == "session.resume" or state.resume_screen is not None:
             return lease.checkpoint  # still deciding, or asked the PIN before the form comes back
         if state.screen.startswith(("auth.", "session.")):
             return None  # logging in is not a form worth resuming
         screen = self.engine.registry[state.screen]
         waiting = isinstance(screen, (Prompt, Pick)) or (isinstance(screen, Menu) and bool(screen.options))
-        if not state.data.get("_form") or not waiting:
+        if not state.form or not waiting:
             return None
         return replace(state, cursor=None, last_reply=None, pending_inputs=[])

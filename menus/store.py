@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from core.domain.msisdn import Msisdn
 from menus.state import SessionState
 
 
@@ -13,12 +14,14 @@ class SessionBusyError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class StoreTtls:
-    """Lifetimes in seconds: session, per-session lock, resume checkpoint, remembered language."""
+    """Lifetimes in seconds: session, per-session lock, resume checkpoint, remembered language, and the
+    cached accounts of a phone (``caller``; 0 turns that cache off)."""
 
     session: int = 300
     lock: float = 5.0
     resume: int = 600
     language: int = 365 * 24 * 3600
+    caller: int = 60
 
 
 @dataclass(slots=True)
@@ -31,26 +34,34 @@ class HopLease:
     state: SessionState | None
     checkpoint: SessionState | None
     language: str | None
+    caller: str | None = None  # the phone's accounts as last cached (JSON), None when not cached
 
 
 class SessionStore(Protocol):
     """Sessions keyed by provider and session id; checkpoints and language keyed by phone.
 
     Key layout (Redis): ``cnss:ussd:session:<key>``, ``cnss:ussd:lock:<key>``,
-    ``cnss:ussd:resume:<msisdn>``, ``cnss:ussd:lang:<msisdn>``, ``cnss:ussd:value:<name>``.
+    ``cnss:ussd:resume:<msisdn>``, ``cnss:ussd:lang:<msisdn>``, ``cnss:ussd:caller:<msisdn>``,
+    ``cnss:ussd:value:<name>``. Also the ``PhoneRegistrations`` port: a phone whose registration
+    changed is forgotten by the caller cache.
     """
 
     def acquire(self, session_key: str, msisdn: str, *, wait: float) -> HopLease:
-        """Take the session lock (waiting up to ``wait`` s) and read state, checkpoint and language.
+        """Take the session lock (waiting up to ``wait`` s) and read state, checkpoint, language and the
+        phone's cached accounts.
 
         One round trip when the lock is free. Raises ``SessionBusyError`` on timeout.
         """
         ...
 
     def commit(self, lease: HopLease, state: SessionState | None, *, checkpoint: SessionState | None,
-               language: str | None) -> None:
-        """Save (or delete, when None) the session and the phone's checkpoint, set the language
-        if given, and release the lock: one round trip."""
+               language: str | None, caller: str | None = None) -> None:
+        """Save (or delete, when None) the session and the phone's checkpoint, set the language and
+        cache the phone's accounts if given, and release the lock: one round trip."""
+        ...
+
+    def phone_changed(self, msisdn: Msisdn) -> None:
+        """Forget the cached accounts of a phone whose registration changed."""
         ...
 
     def release(self, lease: HopLease) -> None:

@@ -5,6 +5,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from core.domain.outbox import MessageStatus
+
 
 class DeliveryOutcome(enum.Enum):
     """How one send attempt ended, as classified by the transport."""
@@ -42,6 +44,23 @@ class DeliveryResult:
     def uncertain(cls, error: str) -> DeliveryResult:
         """Perhaps sent: needs reconciliation, not a blind resend."""
         return cls(DeliveryOutcome.UNCERTAIN, None, error)
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """What to record for one claimed message: the end of its attempt, or its return to the queue unsent.
+
+    ``body`` replaces the stored text (a secret masked); ``provider_message_id`` None keeps the stored one.
+    """
+
+    message_id: int
+    status: MessageStatus
+    attempts: int
+    at: datetime
+    next_attempt_at: datetime | None = None
+    error: str | None = None
+    provider_message_id: str | None = None
+    body: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

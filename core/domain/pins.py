@@ -1,9 +1,10 @@
-"""USSD PINs: four digits, stored only as argon2 hashes."""
+"""USSD PINs: four digits, stored only as argon2id hashes keyed with a server-side pepper."""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -33,29 +34,74 @@ def validate_new_pin(pin: str) -> str:
     return pin
 
 
-# OWASP's argon2id profile (19 MiB, 2 passes, 1 lane). A 4-digit PIN cannot resist an offline
-# search whatever the cost; the lockout is the real defence, so the hash stays cheap enough that a
-# USSD hop on one core is not dominated by it (argon2-cffi's default, 64 MiB x 3 passes, was).
-PIN_TIME_COST, PIN_MEMORY_KIB, PIN_LANES = 2, 19_456, 1
+# The stored form: "$cnsspin$v=1$kid=<key id>$" + argon2id of HMAC-SHA256(pepper, "<kind>:<number>:<pin>").
+# The pepper (PIN_PEPPER, never in the database) is what protects a 4-digit PIN: without it a stolen
+# table cannot test a single candidate. The argon2id on top is deliberately cheap (1 MiB, 2 passes:
+# about 1.5 ms of CPU) so that a login is not dominated by it; it only slows a thief who also has the
+# pepper (10,000 candidates x 1.5 ms = 15 s per account).
+PIN_TIME_COST, PIN_MEMORY_KIB, PIN_LANES = 2, 1024, 1
+PEPPERED_PREFIX = "$cnsspin$v=1$kid="
+DEVELOPMENT_PEPPER = ("dev", b"development-only-pin-pepper")  # never accepted in production
+
+Pepper = tuple[str, bytes]  # (key id, secret)
+
+
+def _peppered_parts(pin_hash: str) -> tuple[str, str] | None:
+    """(key id, inner argon2 hash) of a peppered hash; None for any other form."""
+    if not pin_hash.startswith(PEPPERED_PREFIX):
+        return None
+    kid, sep, inner = pin_hash[len(PEPPERED_PREFIX):].partition("$")
+    return (kid, "$" + inner) if sep and kid else None
 
 
 class PinHasher:
-    """Hashes and verifies PINs with argon2id."""
+    """Hashes PINs keyed with a server-side pepper; verifies those and the older unkeyed argon2id hashes.
 
-    def __init__(self, hasher: PasswordHasher | None = None) -> None:
+    ``peppers``: (key id, secret) pairs, the first one current; hashes under the older ids still
+    verify, and ``needs_rehash`` tells the caller to store a fresh hash after a correct PIN.
+    """
+
+    def __init__(self, hasher: PasswordHasher | None = None, *, peppers: Sequence[Pepper] = (DEVELOPMENT_PEPPER,),
+                 ) -> None:
+        if not peppers or len({kid for kid, _ in peppers}) != len(peppers):
+            raise ValueError("PIN peppers need at least one key, each with its own key id")
         self._hasher = hasher or PasswordHasher(time_cost=PIN_TIME_COST, memory_cost=PIN_MEMORY_KIB,
                                                 parallelism=PIN_LANES)
+        self._current = peppers[0][0]
+        self._peppers = dict(peppers)
+        self._legacy = PasswordHasher()  # verifies unkeyed hashes at whatever cost they were made
 
-    def hash(self, pin: str) -> str:
-        """Hash a validated PIN."""
-        return self._hasher.hash(validate_pin(pin))
+    def hash(self, pin: str, kind: HolderKind, number: str) -> str:
+        """Hash a validated PIN for one holder under the current key."""
+        keyed = self._keyed(self._current, kind, number, validate_pin(pin))
+        return f"{PEPPERED_PREFIX}{self._current}{self._hasher.hash(keyed)}"
 
-    def verify(self, pin_hash: str, pin: str) -> bool:
-        """True when ``pin`` matches ``pin_hash``; never raises on a wrong PIN."""
+    def verify(self, pin_hash: str, pin: str, kind: HolderKind, number: str) -> bool:
+        """True when ``pin`` is the holder's PIN; never raises on a wrong PIN or an unreadable hash."""
+        parts = _peppered_parts(pin_hash)
         try:
-            return self._hasher.verify(pin_hash, pin)
+            if parts is None:
+                return pin_hash.startswith("$argon2") and self._legacy.verify(pin_hash, pin)
+            kid, inner = parts
+            if kid not in self._peppers:
+                return False
+            return self._hasher.verify(inner, self._keyed(kid, kind, number, pin))
         except (VerificationError, InvalidHashError):
             return False
+
+    def needs_rehash(self, pin_hash: str) -> bool:
+        """True when a verified hash should be replaced: unkeyed, under an older key, or at other costs."""
+        parts = _peppered_parts(pin_hash)
+        if parts is None or parts[0] != self._current:
+            return True
+        try:
+            return self._hasher.check_needs_rehash(parts[1])
+        except (InvalidHashError, ValueError):
+            return True
+
+    def _keyed(self, kid: str, kind: HolderKind, number: str, pin: str) -> bytes:
+        message = f"{kind.value}:{number}:{pin}".encode()
+        return hmac.new(self._peppers[kid], message, hashlib.sha256).digest()
 
 
 @dataclass(frozen=True, slots=True)

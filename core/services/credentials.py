@@ -1,7 +1,7 @@
 """PIN checks with attempt counting and an escalating lockout, agent unlocks, and PIN changes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core.domain.activity import ActivityEntry, ActivityKind
@@ -47,7 +47,10 @@ def check_pin(
     holder_kind: HolderKind, holder_number: str, pin: str, *, uow: UnitOfWork, clock: Clock, hasher: PinHasher,
     policy: PinPolicy = PinPolicy(),
 ) -> PinCheck:
-    """Verify a PIN: a wrong one counts and may lock or block (``PinPolicy``); a correct one clears everything."""
+    """Verify a PIN: a wrong one counts and may lock or block (``PinPolicy``); a correct one clears everything.
+
+    A correct PIN whose stored hash is unkeyed or under an older pepper is re-hashed in the same unit of work.
+    """
     now = clock.now()
     with uow:
         credential = uow.credentials.get(holder_kind, holder_number, for_update=True)
@@ -57,9 +60,12 @@ def check_pin(
             return PinCheck(False, 0, blocked=True)
         if credential.locked_until and credential.locked_until > now:
             return PinCheck(False, 0, credential.locked_until)
-        if hasher.verify(credential.pin_hash, pin):
-            if credential.failed_attempts or credential.locked_until or credential.lockouts:
-                uow.credentials.save(policy.cleared(credential))
+        if hasher.verify(credential.pin_hash, pin, holder_kind, holder_number):
+            cleared = policy.cleared(credential)
+            if hasher.needs_rehash(credential.pin_hash):  # unkeyed or an older key: re-keyed with this login
+                cleared = replace(cleared, pin_hash=hasher.hash(pin, holder_kind, holder_number))
+            if cleared != credential:
+                uow.credentials.save(cleared)
                 uow.commit()
             return PinCheck(True, policy.max_attempts)
         failed = policy.after_failure(credential, now)
@@ -86,6 +92,6 @@ def set_pin(
     validate_pin(new_pin)
     validate_new_pin(new_pin)
     with uow:
-        uow.credentials.save(Credential(holder_kind, holder_number, hasher.hash(new_pin)))
+        uow.credentials.save(Credential(holder_kind, holder_number, hasher.hash(new_pin, holder_kind, holder_number)))
         uow.activity.append(ActivityEntry(holder_kind, holder_number, ActivityKind.PIN_CHANGED, clock.now()))
         uow.commit()

@@ -14,9 +14,10 @@ from core.domain.parties import Employer, HolderKind, InsuredPerson
 from core.domain.payments import PaymentChannel
 from core.domain.periods import ContributionPeriod
 from core.domain.pins import Credential, PinHasher
-from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from core.ports import Clock, PhoneRegistrations, UnitOfWork, UnitOfWorkFactory
 from core.services.accounts import contributor_account_summary
 from core.services.declarations import file_declaration
+from core.services.directory import phones_changed
 from core.services.payment_references import issue_payment_reference
 from core.services.payments import record_payment
 
@@ -50,8 +51,11 @@ def latest_declared_period(today: date, due_day: int) -> ContributionPeriod:
 
 
 def seed_demo(*, uow_factory: UnitOfWorkFactory, clock: Clock, rulebook: RuleBook,
-              hasher: PinHasher | None = None) -> bool:
-    """Create whichever demo records are missing; returns True when something was created."""
+              hasher: PinHasher | None = None, registrations: PhoneRegistrations | None = None) -> bool:
+    """Create whichever demo records are missing; returns True when something was created.
+
+    ``registrations`` (the caller cache) is told of the phones registered, once committed.
+    """
     today = clock.today()
     due_day = rulebook.surcharges.at(today).due_day
     latest = latest_declared_period(today, due_day)
@@ -60,6 +64,7 @@ def seed_demo(*, uow_factory: UnitOfWorkFactory, clock: Clock, rulebook: RuleBoo
         if uow.employers.get(DEMO_EMPLOYER.number) is None:
             _register(uow, hasher or PinHasher())
             uow.commit()
+            phones_changed(_demo_phones(), registrations)
             created = True
         bakery_done = bool(uow.declarations.periods(DEMO_EMPLOYER.number))
         pharmacy_done = bool(uow.declarations.periods(DEMO_UP_TO_DATE_EMPLOYER.number))
@@ -83,6 +88,11 @@ def seed_demo(*, uow_factory: UnitOfWorkFactory, clock: Clock, rulebook: RuleBoo
     return created
 
 
+def _demo_phones() -> list[Msisdn]:
+    return [Msisdn.parse(phone) for phone in (DEMO_EMPLOYER.phone, DEMO_UP_TO_DATE_EMPLOYER.phone,
+                                              DEMO_INSURED.phone, DEMO_ACCOUNTANT_PHONE)]
+
+
 def _register(uow: UnitOfWork, hasher: PinHasher) -> None:
     accountant = Msisdn.parse(DEMO_ACCOUNTANT_PHONE)
     uow.employers.add(Employer(DEMO_EMPLOYER.number, DEMO_EMPLOYER.name, (Msisdn.parse(DEMO_EMPLOYER.phone), accountant),
@@ -94,7 +104,8 @@ def _register(uow: UnitOfWork, hasher: PinHasher) -> None:
     for number, name, _ in _BAKERY_WORKERS:
         uow.insured_persons.add(InsuredPerson(number, name, date(1990, 1, 1)))
     for account in DEMO_ACCOUNTS:
-        uow.credentials.save(Credential(account.kind, account.number, hasher.hash(account.pin)))
+        pin_hash = hasher.hash(account.pin, account.kind, account.number)
+        uow.credentials.save(Credential(account.kind, account.number, pin_hash))
 
 
 class _History:

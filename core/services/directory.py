@@ -1,11 +1,15 @@
 """Who is calling: the employers and insured persons registered on a phone."""
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.domain.msisdn import Msisdn
 from core.domain.parties import Employer, InsuredPerson
-from core.ports import UnitOfWork
+from core.ports import PhoneRegistrations, UnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,3 +30,18 @@ def holders_of(msisdn: Msisdn, *, uow: UnitOfWork) -> PhoneHolders:
     with uow:
         return PhoneHolders(tuple(uow.employers.list_by_phone(msisdn)),
                             tuple(uow.insured_persons.list_by_phone(msisdn)))
+
+
+def phones_changed(msisdns: Iterable[Msisdn], registrations: PhoneRegistrations | None) -> None:
+    """Tell ``registrations`` (the caller cache) that these phones' accounts changed, after the commit.
+
+    A cache that cannot be told is logged, not raised: the change is committed, and the cached entry
+    expires within its short TTL anyway.
+    """
+    if registrations is None:
+        return
+    for msisdn in dict.fromkeys(msisdns):
+        try:
+            registrations.phone_changed(msisdn)
+        except Exception as exc:  # noqa: BLE001 - a cache outage must not undo a committed registration
+            log.warning("could not invalidate the caller cache of %s: %s", msisdn.masked, type(exc).__name__)

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from core.domain.delivery import DeliveryOutcome, DeliveryResult, RetryPolicy
+from core.domain.delivery import DeliveryOutcome, DeliveryResult, RetryPolicy, Settlement
 from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage, body_at_rest
 from core.domain.quiet_hours import QUIET_PURPOSES, QuietHours
 from core.domain.uncertain_sms import carry_retry_note
-from core.ports import Clock, Transport, UnitOfWork, UnitOfWorkFactory
+from core.ports import Clock, GroupTransport, Transport, UnitOfWork, UnitOfWorkFactory
 from core.services.uncertain_sms import sweep_uncertain
 
 log = logging.getLogger(__name__)
@@ -53,44 +55,62 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
                 quiet: QuietHours = QuietHours()) -> WorkReport:
     """One round: claim up to ``batch`` due messages of the transport's channel and deliver each once.
 
-    The claim is committed before anything is sent, sending happens outside any database
-    transaction, and each result is recorded in its own short unit of work. A worker killed
-    mid-round loses nothing: its messages stay ``sending`` until the lease runs out, then are
-    claimed again. ``lease_s`` must exceed the transport's worst-case time for one message.
-    A non-essential SMS to a phone that opted out is settled ``skipped`` instead of being sent.
+    The claim is committed before anything is sent, and sending happens outside any database
+    transaction. A :class:`~core.ports.GroupTransport` gets the claimed messages that share a text
+    (to distinct recipients) in one call; other transports one message per call. Before each call one
+    unit of work records the results of the previous call and marks this call's messages as started,
+    so a worker killed at any instant leaves at most the messages of one call (the one in flight, or
+    the one just answered) uncertain, each settled by its own delivery report, never re-sent blindly;
+    the ones not yet started stay ``sending`` until the lease runs out, then are claimed again.
+    ``lease_s`` must exceed the transport's worst-case time for one call. A non-essential SMS to a
+    phone that opted out is settled ``skipped`` instead of being sent.
     """
     if batch < 1 or lease_s <= 0:
         raise ValueError("batch must be >= 1 and lease_s > 0")
     now = clock.now()
     lease_until = now + timedelta(seconds=lease_s)
+    # One connection for the round, one transaction per step: nothing is held open during a send.
     with uow_factory() as uow:
         claimed = uow.outbox.claim_due(transport.channel, now, lease_until, batch)
         opted_out = _opted_out(uow, claimed)
         uow.commit()
-    send_before = lease_until - timedelta(seconds=lease_s * LEASE_SAFETY_SHARE)
-    settled: list[MessageStatus] = []
-    for message in claimed:
-        if clock.now() >= send_before:
-            _release(message, uow_factory=uow_factory, clock=clock)
-            settled.append(MessageStatus.SENDING)  # back in the queue, unsent
-            continue
-        if message.message_id in opted_out:
-            _skip(message, uow_factory=uow_factory, clock=clock)
-            settled.append(MessageStatus.SKIPPED)
-            continue
-        if message.purpose in QUIET_PURPOSES and quiet.contains(clock.local(clock.now())):
-            _release(message, uow_factory=uow_factory, clock=clock,
-                     at=quiet.next_allowed(clock.local(clock.now())).astimezone(timezone.utc))
-            settled.append(MessageStatus.SENDING)  # held until the morning
-            continue
-        with uow_factory() as uow:  # from here on, a worker that dies leaves the message uncertain
-            uow.outbox.start_attempt(message.message_id, clock.now())  # type: ignore[arg-type]
+        send_before = lease_until - timedelta(seconds=lease_s * LEASE_SAFETY_SHARE)
+        counts: Counter[str] = Counter()
+        pending: list[Settlement] = []  # written with the next call's start, or at the end of the round
+        for message in claimed:
+            if message.message_id in opted_out:
+                log.info("outbox message %s: recipient opted out, skipped (%s)", message.message_id,
+                         message.purpose)
+                pending.append(Settlement(_id(message), MessageStatus.SKIPPED, message.attempts, clock.now(),
+                                          error="recipient opted out"))
+                counts["skipped"] += 1
+        for group in _groups(transport, [m for m in claimed if m.message_id not in opted_out]):
+            now = clock.now()
+            if now >= send_before:
+                pending.extend(_release(m, now) for m in group)  # back in the queue, unsent
+                counts["released"] += len(group)
+                continue
+            if any(m.purpose in QUIET_PURPOSES for m in group) and quiet.contains(clock.local(now)):
+                morning = quiet.next_allowed(clock.local(now)).astimezone(timezone.utc)
+                held = [m for m in group if m.purpose in QUIET_PURPOSES]
+                pending.extend(_release(m, now, due=morning) for m in held)  # held until the morning
+                counts["released"] += len(held)
+                group = [m for m in group if m.purpose not in QUIET_PURPOSES]
+                if not group:
+                    continue
+            uow.outbox.settle_many(pending)  # the previous call's results, and this call's start, at once:
+            uow.outbox.start_attempts([_id(m) for m in group], now)
+            uow.commit()  # from here on, a worker that dies leaves this group uncertain
+            pending = []
+            for message, result in zip(group, _send(transport, group)):
+                settlement = _settle(message, result, clock=clock, policy=policy)
+                pending.append(settlement)
+                counts[_KIND[settlement.status]] += 1
+        if pending:
+            uow.outbox.settle_many(pending)
             uow.commit()
-        result = _send(transport, message)
-        settled.append(_settle(message, result, uow_factory=uow_factory, clock=clock, policy=policy))
-    return WorkReport(sent=settled.count(MessageStatus.SENT), retried=settled.count(MessageStatus.QUEUED),
-                      failed=settled.count(MessageStatus.FAILED), uncertain=settled.count(MessageStatus.UNCERTAIN),
-                      released=settled.count(MessageStatus.SENDING), skipped=settled.count(MessageStatus.SKIPPED))
+    return WorkReport(sent=counts["sent"], retried=counts["retried"], failed=counts["failed"],
+                      uncertain=counts["uncertain"], released=counts["released"], skipped=counts["skipped"])
 
 
 def drain(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: Clock, batch: int = 50,
@@ -126,30 +146,59 @@ def _opted_out(uow: UnitOfWork, claimed: list[OutboundMessage]) -> set[int]:
             and m.recipient in silent}
 
 
-def _skip(message: OutboundMessage, *, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
-    """Settle a message for an opted-out phone as ``skipped``: never sent, no attempt counted."""
+_KIND = {MessageStatus.SENT: "sent", MessageStatus.QUEUED: "retried", MessageStatus.FAILED: "failed",
+         MessageStatus.UNCERTAIN: "uncertain"}
+
+
+def _id(message: OutboundMessage) -> int:
     assert message.message_id is not None, "claimed messages come from the database"
-    log.info("outbox message %s: recipient opted out, skipped (%s)", message.message_id, message.purpose)
-    with uow_factory() as uow:
-        uow.outbox.settle(message.message_id, MessageStatus.SKIPPED, attempts=message.attempts, at=clock.now(),
-                          error="recipient opted out")
-        uow.commit()
+    return message.message_id
 
 
-def _send(transport: Transport, message: OutboundMessage) -> DeliveryResult:
+def _groups(transport: Transport, messages: list[OutboundMessage]) -> list[list[OutboundMessage]]:
+    """The provider calls for ``messages``: one each, or for a group transport one per text (distinct
+    recipients, at most ``max_group``), in the order of each call's first message."""
+    if not isinstance(transport, GroupTransport) or transport.max_group < 2:
+        return [[message] for message in messages]
+    groups: list[list[OutboundMessage]] = []
+    open_groups: dict[str, list[list[OutboundMessage]]] = {}
+    for message in messages:
+        candidates = open_groups.setdefault(message.body, [])
+        group = next((g for g in candidates if len(g) < transport.max_group
+                      and all(m.recipient != message.recipient for m in g)), None)
+        if group is None:
+            group = []
+            candidates.append(group)
+            groups.append(group)
+        group.append(message)
+    return groups
+
+
+def _send(transport: Transport, group: list[OutboundMessage]) -> list[DeliveryResult]:
+    """One provider call for the group; a transport that raises gets every message retried later."""
     try:
-        return transport.send(message)
+        if len(group) == 1:
+            return [transport.send(group[0])]
+        assert isinstance(transport, GroupTransport), "groups are formed for group transports only"
+        results = transport.send_group(group)
     except Exception as exc:  # noqa: BLE001 - a transport bug must not lose the message: retry it later
         # The frames, not the exception's text: that text could quote the recipient or the body.
-        log.error("outbox message %s: %s transport raised %s\n%s", message.message_id, transport.channel.value,
+        log.error("outbox message %s: %s transport raised %s\n%s", _ids(group), transport.channel.value,
                   type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)).rstrip())
-        return DeliveryResult.retry(f"transport raised {type(exc).__name__}")
+        return [DeliveryResult.retry(f"transport raised {type(exc).__name__}")] * len(group)
+    if len(results) != len(group):  # the call was made: whatever it did, never send these blindly again
+        log.error("outbox message %s: %s transport answered %d results for %d messages", _ids(group),
+                  transport.channel.value, len(results), len(group))
+        return [DeliveryResult.uncertain("transport answered the wrong number of results")] * len(group)
+    return results
 
 
-def _settle(message: OutboundMessage, result: DeliveryResult, *, uow_factory: UnitOfWorkFactory, clock: Clock,
-            policy: RetryPolicy) -> MessageStatus:
-    """Record one attempt (``attempts`` + 1) in its own unit of work; the status it left the message in."""
-    assert message.message_id is not None, "claimed messages come from the database"
+def _ids(group: Sequence[OutboundMessage]) -> str:
+    return f"{group[0].message_id}" + (f" and {len(group) - 1} more" if len(group) > 1 else "")
+
+
+def _settle(message: OutboundMessage, result: DeliveryResult, *, clock: Clock, policy: RetryPolicy) -> Settlement:
+    """What to record for one attempt (``attempts`` + 1)."""
     now = clock.now()
     attempts = message.attempts + 1
     next_attempt_at: datetime | None = None
@@ -167,22 +216,11 @@ def _settle(message: OutboundMessage, result: DeliveryResult, *, uow_factory: Un
     else:
         status = MessageStatus.FAILED
         log.info("outbox message %s: refused for good (%s)", message.message_id, result.error)
-    with uow_factory() as uow:
-        uow.outbox.settle(message.message_id, status, attempts=attempts, at=now, next_attempt_at=next_attempt_at,
-                          error=None if status is MessageStatus.SENT else carry_retry_note(message.last_error,
-                                                                                           result.error),
-                          provider_message_id=result.provider_message_id,
-                          body=body_at_rest(message.purpose, message.body, status))
-        uow.commit()
-    return status
+    return Settlement(_id(message), status, attempts, now, next_attempt_at,
+                      None if status is MessageStatus.SENT else carry_retry_note(message.last_error, result.error),
+                      result.provider_message_id, body_at_rest(message.purpose, message.body, status))
 
 
-def _release(message: OutboundMessage, *, uow_factory: UnitOfWorkFactory, clock: Clock,
-             at: datetime | None = None) -> None:
-    """Give an unsent message back to the queue, due at ``at`` (no attempt made: ``attempts`` unchanged)."""
-    assert message.message_id is not None, "claimed messages come from the database"
-    now = clock.now()
-    with uow_factory() as uow:
-        uow.outbox.settle(message.message_id, MessageStatus.QUEUED, attempts=message.attempts, at=now,
-                          next_attempt_at=at or now, error=message.last_error)
-        uow.commit()
+def _release(message: OutboundMessage, now: datetime, *, due: datetime | None = None) -> Settlement:
+    """Give an unsent message back to the queue, due at ``due`` (no attempt made: ``attempts`` unchanged)."""
+    return Settlement(_id(message), MessageStatus.QUEUED, message.attempts, now, due or now, message.last_error)

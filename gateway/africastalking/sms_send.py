@@ -1,16 +1,17 @@
-"""Africa's Talking SMS transport of the outbox: one SMS per message through the real SDK, the answer classified."""
+"""Africa's Talking SMS transport of the outbox: one text to one or more recipients per call of the real SDK."""
 from __future__ import annotations
 
 import json
 import logging
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 import africastalking  # type: ignore[import-untyped]
 import requests
-from africastalking.Service import AfricasTalkingException  # type: ignore[import-untyped]
+from africastalking.Service import AfricasTalkingException, validate_phone  # type: ignore[import-untyped]
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from core.domain.delivery import DeliveryOutcome, DeliveryResult
@@ -20,6 +21,10 @@ from core.domain.outbox import MessageChannel, OutboundMessage
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT: tuple[float, float] = (3.05, 10.0)  # (connect, read) seconds, passed to every ``send``
+MAX_GROUP = 100  # recipients of one text in one request (AT's bulk endpoint takes a comma-separated ``to``)
+# A kept-alive connection idle longer than this is closed before the next send: a server that dropped it
+# meanwhile would otherwise fail the send after the request was written, which counts as uncertain.
+IDLE_RECONNECT_S = 4.0
 
 # Per-recipient ``statusCode`` of the send response (reference §3.5), and what each means for the outbox.
 ACCEPTED_CODES: Mapping[int, str] = {100: "Processed", 101: "Sent", 102: "Queued"}
@@ -51,18 +56,25 @@ _NOT_SENT = (requests.exceptions.ConnectTimeout, requests.exceptions.ProxyError,
 
 
 class AfricasTalkingSmsTransport:
-    """Sends SMS messages of the outbox through Africa's Talking, one recipient per request.
+    """Sends SMS messages of the outbox through Africa's Talking: one text, one or more recipients per request.
 
-    Classification (``DeliveryOutcome``): recipient status 100/101/102 accepted (the AT ``messageId``
-    kept); invalid number, unsupported number type, blacklisted, invalid sender id and DND refused for
-    good; insufficient balance, routing and AT-side errors retried with backoff; risk hold uncertain.
-    HTTP errors (the SDK raises ``AfricasTalkingException`` with the body only) and failures before the
-    request left (connection refused, connect timeout, DNS, TLS handshake) are retried. Anything that
-    may have happened after AT received the request (read timeout, connection dropped before the
-    answer, an unreadable 2xx body, a 504 from AT's edge) is uncertain: never re-sent automatically.
+    Classification (``DeliveryOutcome``), per recipient from ``SMSMessageData.Recipients``: status
+    100/101/102 accepted (that recipient's AT ``messageId`` kept); invalid number, unsupported number
+    type, blacklisted, invalid sender id and DND refused for good; insufficient balance, routing and
+    AT-side errors retried with backoff; risk hold uncertain. HTTP errors (the SDK raises
+    ``AfricasTalkingException`` with the body only) and failures before the request left (connection
+    refused, connect timeout, DNS, TLS handshake) are retried. Anything that may have happened after AT
+    received the request (read timeout, connection dropped before the answer, an unreadable 2xx body, a
+    504 from AT's edge) is uncertain: never re-sent automatically. A failure of the whole request applies
+    to every recipient of it: a grouped request that timed out leaves each of its messages uncertain,
+    each settled by its own recipient's delivery report.
+
+    Connections are kept alive: the SDK's POST goes through one ``requests.Session`` of this transport
+    (one per worker process), so consecutive sends reuse one TCP connection instead of opening one each.
     """
 
     channel = MessageChannel.SMS
+    max_group = MAX_GROUP
 
     def __init__(self, username: str, api_key: str, *, base_url: str | None = None, sender_id: str | None = None,
                  timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> None:
@@ -84,6 +96,13 @@ class AfricasTalkingSmsTransport:
             self._sms._baseUrl = root + "/version1"
             self._sms._contentUrl = root + "/version1"
         self.endpoint: str = self._sms._make_url("/messaging")
+        self._session = requests.Session()
+        self._last_used = 0.0
+        # The SDK's Service._make_request (status check, JSON parsing, AfricasTalkingException) calls the
+        # private static ``__make_post_request``, which does a module-level ``requests.post`` (a new
+        # connection every time). This instance attribute shadows it with the same signature, posting
+        # through the session; the rest of the SDK's request path is unchanged.
+        self._sms._Service__make_post_request = self._post
 
     def __repr__(self) -> str:
         return f"AfricasTalkingSmsTransport({self.username!r}, {self.endpoint!r})"  # never the key
@@ -93,70 +112,130 @@ class AfricasTalkingSmsTransport:
         """The longest one send can take (connect + read timeouts); a worker's lease must leave room for it."""
         return self.timeout[0] + self.timeout[1]
 
+    def close(self) -> None:
+        """Close the kept-alive connections (a later send opens a new one)."""
+        self._session.close()
+
+    def _post(self, url: str, headers: Mapping[str, str], data: Mapping[str, Any], params: Any,
+              callback: Any = None, timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> requests.Response | None:
+        """The SDK's ``__make_post_request``, through this transport's session."""
+        now = time.monotonic()
+        if now - self._last_used > IDLE_RECONNECT_S:
+            self._session.close()  # a connection idle this long may have been closed by the server
+        try:
+            response = self._session.post(url=url, headers=dict(headers), params=params, data=data, timeout=timeout)
+        finally:
+            self._last_used = time.monotonic()
+        if callback is None or callback == {}:
+            return response
+        callback(response)
+        return None
+
     def send(self, message: OutboundMessage) -> DeliveryResult:
         """Send one SMS to its one recipient and classify the answer; never raises for an AT or network failure."""
-        who = _masked(message.recipient)
-        try:
-            response = self._sms.send(message.body, [message.recipient], sender_id=self.sender_id, enqueue=False,
-                                      timeout=self.timeout)
-        except requests.exceptions.RequestException as exc:  # not wrapped by the SDK; caught before ValueError,
-            return self._network_error(message, who, exc)  # which requests' JSONDecodeError also is
-        except AfricasTalkingException as exc:  # a non-2xx answer; the SDK keeps only its body
-            return self._http_error(message, who, str(exc))
-        except ValueError:  # raised by the SDK before any request: not a +<country><number> address
-            log.warning("outbox message %s: recipient %s is not an international number", message.message_id, who)
-            return DeliveryResult.permanent("recipient is not an international number (+...)")
-        return self._classify(message, who, response)
+        return self.send_group([message])[0]
 
-    def _http_error(self, message: OutboundMessage, who: str, body: str) -> DeliveryResult:
+    def send_group(self, messages: Sequence[OutboundMessage]) -> list[DeliveryResult]:
+        """Send one text to the recipients of ``messages`` (same body, distinct recipients) in one request.
+
+        One result per message, in order, each from its own recipient's entry of the answer; a
+        recipient that is not an international number is refused alone, before the request.
+        """
+        if not messages:
+            return []
+        if len({m.body for m in messages}) != 1 or len({m.recipient for m in messages}) != len(messages):
+            raise ValueError("a group is one text to distinct recipients")
+        if len(messages) > self.max_group:
+            raise ValueError(f"at most {self.max_group} recipients in one request")
+        results: dict[int, DeliveryResult] = {}
+        valid: list[tuple[int, OutboundMessage]] = []
+        for index, message in enumerate(messages):
+            if isinstance(message.recipient, str) and validate_phone(message.recipient):
+                valid.append((index, message))
+            else:  # the SDK would raise ValueError for the whole request before sending anything
+                log.warning("outbox message %s: recipient %s is not an international number", message.message_id,
+                            _masked(message.recipient))
+                results[index] = DeliveryResult.permanent("recipient is not an international number (+...)")
+        if valid:
+            sent = [message for _, message in valid]
+            for (index, _), result in zip(valid, self._request(sent)):
+                results[index] = result
+        return [results[index] for index in range(len(messages))]
+
+    def _request(self, messages: list[OutboundMessage]) -> list[DeliveryResult]:
+        ref = _Ref(messages)
+        try:
+            response = self._sms.send(messages[0].body, [m.recipient for m in messages], sender_id=self.sender_id,
+                                      enqueue=False, timeout=self.timeout)
+        except requests.exceptions.RequestException as exc:  # not wrapped by the SDK; caught before ValueError,
+            return ref.every(self._network_error(ref, exc))  # which requests' JSONDecodeError also is
+        except AfricasTalkingException as exc:  # a non-2xx answer; the SDK keeps only its body
+            return ref.every(self._http_error(ref, str(exc)))
+        except ValueError:  # validated above; kept in case the SDK's check changes
+            return ref.every(DeliveryResult.permanent("recipient is not an international number (+...)"))
+        return self._classify_all(ref, response)
+
+    def _http_error(self, ref: _Ref, body: str) -> DeliveryResult:
         excerpt = _redact(body)
         if _GATEWAY_TIMEOUT.search(body):  # AT's edge gave up waiting: the message may have been taken
-            log.warning("outbox message %s to %s: AT answered a gateway timeout, outcome unknown",
-                        message.message_id, who)
+            log.warning("outbox message %s to %s: AT answered a gateway timeout, outcome unknown", ref.ids, ref.who)
             return DeliveryResult.uncertain(f"http gateway timeout: {excerpt}")
         if _AUTH_FAILED.search(body):
             log.error("Africa's Talking refused the credentials (outbox message %s): check AT_USERNAME and "
-                      "AT_API_KEY; retrying later", message.message_id)
+                      "AT_API_KEY; retrying later", ref.ids)
         else:
-            log.warning("outbox message %s to %s: AT answered an HTTP error: %s", message.message_id, who, excerpt)
+            log.warning("outbox message %s to %s: AT answered an HTTP error: %s", ref.ids, ref.who, excerpt)
         return DeliveryResult.retry(f"http error: {excerpt}")
 
-    def _network_error(self, message: OutboundMessage, who: str,
-                       exc: requests.exceptions.RequestException) -> DeliveryResult:
+    def _network_error(self, ref: _Ref, exc: requests.exceptions.RequestException) -> DeliveryResult:
         name = type(exc).__name__
         if isinstance(exc, requests.exceptions.ReadTimeout):
             log.warning("outbox message %s to %s: no answer within %.1f s; AT may have sent it (uncertain)",
-                        message.message_id, who, self.timeout[1])
+                        ref.ids, ref.who, self.timeout[1])
             return DeliveryResult.uncertain(f"read timeout after {self.timeout[1]:g} s: AT may have sent it")
         if isinstance(exc, requests.exceptions.JSONDecodeError):  # "application/json" whose body is not JSON
-            log.warning("outbox message %s to %s: unreadable 2xx answer from AT (uncertain)", message.message_id, who)
+            log.warning("outbox message %s to %s: unreadable 2xx answer from AT (uncertain)", ref.ids, ref.who)
             return DeliveryResult.uncertain("unreadable answer: invalid JSON")
         if isinstance(exc, _NOT_SENT) or _never_connected(exc):
-            log.warning("outbox message %s to %s: AT unreachable (%s), retrying later", message.message_id, who,
-                        name)
+            log.warning("outbox message %s to %s: AT unreachable (%s), retrying later", ref.ids, ref.who, name)
             return DeliveryResult.retry(f"network: {name} before the request was sent")
         # Connection dropped or answer unreadable after the request was written: AT may have it.
         log.warning("outbox message %s to %s: connection lost after the request was sent (%s), uncertain",
-                    message.message_id, who, name)
+                    ref.ids, ref.who, name)
         return DeliveryResult.uncertain(f"network: {name} after the request was sent")
 
-    def _classify(self, message: OutboundMessage, who: str, response: object) -> DeliveryResult:
+    def _classify_all(self, ref: _Ref, response: object) -> list[DeliveryResult]:
         data = _parsed(response)
         if data is None:
-            log.warning("outbox message %s to %s: unreadable 2xx answer from AT (uncertain)", message.message_id, who)
-            return DeliveryResult.uncertain(f"unreadable answer: {_redact(str(response))}")
+            log.warning("outbox message %s to %s: unreadable 2xx answer from AT (uncertain)", ref.ids, ref.who)
+            return ref.every(DeliveryResult.uncertain(f"unreadable answer: {_redact(str(response))}"))
         summary = data.get("Message")
         recipients = data.get("Recipients")
         if not isinstance(recipients, list) or not recipients:
             text = _redact(str(summary))
             if summary == "InvalidSenderId":
                 log.error("Africa's Talking refuses the sender id %r (outbox message %s): fix SMS_SENDER_ID; "
-                          "SMS fail until then", self.sender_id, message.message_id)
-                return DeliveryResult.permanent("InvalidSenderId: the configured sender id is refused")
-            log.warning("outbox message %s to %s: AT took no recipient (%s), retrying later", message.message_id,
-                        who, text)
-            return DeliveryResult.retry(f"no recipient taken: {text}")
-        entry = _entry_for(recipients, message.recipient)
+                          "SMS fail until then", self.sender_id, ref.ids)
+                return ref.every(DeliveryResult.permanent("InvalidSenderId: the configured sender id is refused"))
+            log.warning("outbox message %s to %s: AT took no recipient (%s), retrying later", ref.ids, ref.who, text)
+            return ref.every(DeliveryResult.retry(f"no recipient taken: {text}"))
+        entries = [r for r in recipients if isinstance(r, dict)]
+        by_number = {str(entry.get("number")): entry for entry in entries}
+        results = []
+        for message in ref.messages:
+            entry = by_number.get(message.recipient)
+            if entry is None and len(ref.messages) == 1:
+                entry = entries[0] if entries else {}  # one recipient: its entry, whatever number AT wrote
+            if entry is None:  # AT answered for others but not this one: it may still have taken it
+                log.warning("outbox message %s to %s: AT's answer lists no status for this recipient (uncertain)",
+                            message.message_id, _masked(message.recipient))
+                results.append(DeliveryResult.uncertain("no status for this recipient in AT's answer"))
+                continue
+            results.append(self._classify(message, entry))
+        return results
+
+    def _classify(self, message: OutboundMessage, entry: Mapping[str, Any]) -> DeliveryResult:
+        who = _masked(message.recipient)
         code = _int(entry.get("statusCode"))
         status = str(entry.get("status") or "")[:60]
         provider_id = _message_id(entry.get("messageId"))
@@ -182,6 +261,21 @@ class AfricasTalkingSmsTransport:
         return DeliveryResult.retry(f"unknown status {label}")
 
 
+class _Ref:
+    """The messages of one request, and how its log lines name them (ids; recipients masked)."""
+
+    def __init__(self, messages: list[OutboundMessage]) -> None:
+        self.messages = messages
+        first = messages[0]
+        many = len(messages) > 1
+        self.ids = f"{first.message_id}" + (f" and {len(messages) - 1} more" if many else "")
+        self.who = _masked(first.recipient) + (f" and {len(messages) - 1} more" if many else "")
+
+    def every(self, result: DeliveryResult) -> list[DeliveryResult]:
+        """The same result for every message of the request."""
+        return [result] * len(self.messages)
+
+
 def _parsed(response: object) -> dict[str, Any] | None:
     """``SMSMessageData`` of a ``dict`` answer, or of a ``str`` one (any content type but exactly JSON)."""
     if isinstance(response, (str, bytes)):
@@ -193,14 +287,6 @@ def _parsed(response: object) -> dict[str, Any] | None:
         return None
     data = response.get("SMSMessageData")
     return data if isinstance(data, dict) else None
-
-
-def _entry_for(recipients: list[Any], number: str) -> Mapping[str, Any]:
-    entries = [r for r in recipients if isinstance(r, dict)]
-    for entry in entries:
-        if entry.get("number") == number:
-            return entry
-    return entries[0] if entries else {}
 
 
 def _int(value: object) -> int | None:

@@ -7,6 +7,7 @@ from core.domain.errors import InvalidPinError
 from core.domain.parties import HolderKind
 from core.domain.pins import seal, sealed_matches, validate_new_pin
 from menus import format as fmt
+from menus.caller_cache import caller_accounts
 from menus.context import Ctx
 from menus.dsl import End, Final, Goto, InvalidInput, Item, Menu, Option, Pick, Prompt, Transition
 from menus.one_time_codes import CODE_DIGITS, CodeCheck, check_code, new_code
@@ -22,19 +23,13 @@ ACCOUNT_CHOSEN = ("auth.pin", "auth.activation_code", "auth.locked", "auth.locke
 def entry(ctx: Ctx, checkpoint: SessionState | None) -> Transition:
     """First screen of a session: resume offer, account choice, PIN, or the public menu."""
     if checkpoint is not None and checkpoint.session_id != ctx.state.session_id:
-        ctx.data["_resume"] = checkpoint.to_json()
-        return Goto("session.resume")
+        return Goto("session.resume")  # the checkpoint stays in the store (read again with each hop) while deciding
     return start_fresh(ctx)
 
 
 def start_fresh(ctx: Ctx) -> Transition:
-    """Look the phone up among registered employers and insured persons."""
-    holders = ctx.call(ctx.backend.holders, ctx.msisdn)
-    accounts = [{"kind": HolderKind.EMPLOYER.value, "number": e.employer_number, "name": e.company_name}
-                for e in holders.employers]
-    accounts += [{"kind": HolderKind.INSURED.value, "number": p.insured_number, "name": p.full_name}
-                 for p in holders.insured_persons]
-    ctx.data.pop("_resume", None)
+    """Look the phone up among registered employers and insured persons (cached for a minute per phone)."""
+    accounts = caller_accounts(ctx)
     ctx.data["accounts"] = accounts
     if not accounts:
         ctx.data["home"] = "public.home"
@@ -83,16 +78,17 @@ def _check_pin(ctx: Ctx, pin: str) -> Transition:
         return _locked(ctx, check.locked_until)
     if not check.ok:
         raise InvalidInput("auth.pin_wrong", left=check.attempts_left)
-    if ctx.data.get("_pin_flow") == "change":
+    if ctx.state.pin_flow == "change":
         return Goto("auth.new_pin")
     ctx.state.authenticated = True
     return _after_login(ctx)
 
 
 def _after_login(ctx: Ctx, notice: str | None = None) -> Transition:
-    resume = ctx.data.pop("_resume_target", None)
-    if resume:
-        return Goto(resume["screen"], history=tuple(resume["history"]))
+    state = ctx.state
+    if state.resume_screen is not None:
+        screen, history, state.resume_screen, state.resume_history = state.resume_screen, state.resume_history, None, []
+        return Goto(screen, history=tuple(history))
     return Goto(ctx.data["home"], reset=True, notice=notice)
 
 
@@ -119,7 +115,7 @@ def _check_activation(ctx: Ctx, code: str) -> Transition:
         return End("auth.code_expired")
     if check is CodeCheck.BLOCKED:
         return End("auth.code_blocked")
-    ctx.data["_pin_flow"] = "activation"
+    ctx.state.pin_flow = "activation"
     return Goto("auth.new_pin")
 
 
@@ -128,27 +124,31 @@ def _new_pin(ctx: Ctx, pin: str) -> Transition:
         validate_new_pin(pin)
     except InvalidPinError as exc:
         raise InvalidInput("auth.pin_too_simple" if exc.data["reason"] == "too_simple" else "auth.pin_format") from exc
-    ctx.data["_pin_candidate"] = seal(ctx.backend.seal_key, pin)
+    ctx.state.pin_candidate = seal(ctx.backend.seal_key, pin)
     return Goto("auth.confirm_pin")
 
 
 def _confirm_pin(ctx: Ctx, pin: str) -> Transition:
-    candidate = ctx.data.pop("_pin_candidate", None)
+    candidate, ctx.state.pin_candidate = ctx.state.pin_candidate, None
     if not candidate or not sealed_matches(ctx.backend.seal_key, candidate, pin):
         return Goto("auth.new_pin", notice="auth.pin_mismatch")
     ctx.call(ctx.backend.set_pin, ctx.holder_kind, ctx.holder_number, pin)
-    flow = ctx.data.pop("_pin_flow", None)
+    flow, ctx.state.pin_flow = ctx.state.pin_flow, None
     ctx.state.authenticated = True
     return _after_login(ctx, notice="auth.pin_changed" if flow == "change" else "auth.pin_set")
 
 
 def _resume(ctx: Ctx) -> Transition:
-    checkpoint = SessionState.from_json(ctx.data.pop("_resume"))
-    ctx.state.holder_kind, ctx.state.holder_number = checkpoint.holder_kind, checkpoint.holder_number
-    ctx.data.update({k: v for k, v in checkpoint.data.items() if not k.startswith("_") or k in ("_pin_flow", "_form")})
-    target = {"screen": checkpoint.screen, "history": checkpoint.history}
+    checkpoint = ctx.checkpoint
+    if checkpoint is None:
+        return start_fresh(ctx)  # the dropped form expired while the caller was deciding
+    state = ctx.state
+    state.holder_kind, state.holder_number = checkpoint.holder_kind, checkpoint.holder_number
+    state.data.update(checkpoint.data)
+    state.pin_flow, state.form = checkpoint.pin_flow, checkpoint.form
     if checkpoint.authenticated:
-        ctx.data["_resume_target"] = target  # the PIN is asked again before the form comes back
+        # the PIN is asked again before the form comes back
+        state.resume_screen, state.resume_history = checkpoint.screen, list(checkpoint.history)
         return Goto("auth.pin", reset=True)
     return Goto(checkpoint.screen, history=tuple(checkpoint.history))
 

@@ -24,7 +24,8 @@ _MODULES = (common, auth, public, settings, employer, payment, declaration, decl
             insured_requests, employer_requests, profile, enrolment)
 # Where sessions may start or end without a declared edge: the engine's own screens and the entry router's.
 ROOTS = ("session.resume", "auth.pick_account", "auth.pin", "auth.activation_code", "auth.locked", "public.home",
-         "common.too_many_errors", "common.sms_follows", "common.internal_error", "common.busy", "session.too_many")
+         "common.too_many_errors", "common.sms_follows", "common.internal_error", "common.busy", "common.service_busy",
+         "session.too_many")
 
 
 def build_registry() -> Registry:

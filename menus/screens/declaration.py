@@ -52,9 +52,9 @@ def filed(ctx: Ctx, period: ContributionPeriod, assessment: ContributionAssessme
               "date": period.payment_deadline(due_day).strftime("%d/%m")}
     ctx.sms("sms.decl_estimate" if estimate else "sms.decl_filed", values, purpose="declaration",
             idempotency_key=f"declaration:{ctx.holder_number}:{period}")
-    # Filed: nothing left worth resuming after a drop (the engine's ``_form`` mark), no way back to the form.
-    return Goto("decl.filed_estimate" if estimate else "decl.filed", {"decl_filed": values, "_form": False},
-                reset=True)
+    # Filed: nothing left worth resuming after a drop, no way back to the form.
+    return Goto("decl.filed_estimate" if estimate else "decl.filed", {"decl_filed": values}, reset=True,
+                form_done=True)
 
 
 def _record(ctx: Ctx) -> Transition:

@@ -81,7 +81,7 @@ def set_language(language: str) -> Any:
 
     def action(ctx: Ctx) -> Transition:
         ctx.state.language = language
-        ctx.data["_language"] = language
+        ctx.state.new_language = language
         return Goto(str(ctx.data.get("home", "public.home")), reset=True, notice="settings.language_set")
 
     return action

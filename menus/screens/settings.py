@@ -6,7 +6,7 @@ from menus.dsl import Goto, Menu, Option, Transition
 
 
 def _change_pin(ctx: Ctx) -> Transition:
-    ctx.data["_pin_flow"] = "change"
+    ctx.state.pin_flow = "change"
     return Goto("auth.pin")
 
 

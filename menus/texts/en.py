@@ -13,6 +13,7 @@ TEXTS: dict[str, str] = {
     "common.sms_follows": "Your request is being processed. You will receive the result by SMS. Thank you.",
     "common.internal_error": "Sorry, the service is temporarily unavailable. Please try later. Error {error_id}",
     "common.busy": "A request is already in progress. Please wait, then dial again.",
+    "common.service_busy": "The service is very busy. Please try again in a few minutes.",
     "session.resume": "You have an interrupted session.",
     "session.resume_yes": "Resume",
     "session.resume_no": "Start over",

@@ -13,6 +13,7 @@ TEXTS: dict[str, str] = {
     "common.sms_follows": "Votre demande est en cours. Vous recevrez le résultat par SMS. Merci.",
     "common.internal_error": "Désolé, service momentanément indisponible. Réessayez plus tard. Erreur {error_id}",
     "common.busy": "Demande déjà en cours. Patientez puis recomposez le code.",
+    "common.service_busy": "Service très sollicité. Merci de réessayer dans quelques minutes.",
     "session.resume": "Vous avez une session interrompue.",
     "session.resume_yes": "Reprendre",
     "session.resume_no": "Recommencer",

@@ -211,7 +211,8 @@ def test_below_180_months_the_pension_request_is_still_taken_with_a_polite_warni
     with gateway.rt.uow_factory() as uow:
         uow.insured_persons.add(InsuredPerson("2000077", "KOFFI Ama", date(1966, 1, 10), (Msisdn.parse(newcomer),),
                                               prior_insured_months=100))
-        uow.credentials.save(Credential(HolderKind.INSURED, "2000077", gateway.rt.pin_hasher.hash("2468")))
+        pin_hash = gateway.rt.pin_hasher.hash("2468", HolderKind.INSURED, "2000077")
+        uow.credentials.save(Credential(HolderKind.INSURED, "2000077", pin_hash))
         uow.commit()
     phone = _insured(gateway, newcomer, "2468")
     hint = phone.walk("5", "3", "1")

@@ -102,7 +102,8 @@ def test_changing_adding_and_removing_workers_with_every_typing_error(gateway: G
 def _new_employer(gateway: Gateway) -> UssdPhone:
     with gateway.rt.uow_factory() as uow:
         uow.employers.add(Employer("1000009", "ATELIER DE COUTURE", (Msisdn(NEW_EMPLOYER_PHONE),)))
-        uow.credentials.save(Credential(HolderKind.EMPLOYER, "1000009", gateway.rt.pin_hasher.hash("2468")))
+        pin_hash = gateway.rt.pin_hasher.hash("2468", HolderKind.EMPLOYER, "1000009")
+        uow.credentials.save(Credential(HolderKind.EMPLOYER, "1000009", pin_hash))
         uow.commit()
     return _declare(gateway, NEW_EMPLOYER_PHONE, "2468")
 

@@ -5,10 +5,12 @@ import threading
 from datetime import date
 
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 
 from core.adapters.sqlalchemy import tables as t
 from core.domain.msisdn import Msisdn
 from core.domain.parties import Employer, HolderKind
+from core.domain.pins import Credential
 from tests.e2e.conftest import EMPLOYER_PHONE, INSURED_PHONE, STRANGER_PHONE, Gateway
 from tests.support.builders import declare
 from tests.support.phone import UssdPhone
@@ -70,7 +72,38 @@ def test_first_use_activation_by_sms_then_a_new_pin(gateway: Gateway) -> None:
     with gateway.rt.uow_factory() as uow:
         credential = uow.credentials.get(HolderKind.EMPLOYER, "1000003")
     assert credential is not None and "4826" not in credential.pin_hash
-    assert gateway.rt.pin_hasher.verify(credential.pin_hash, "4826")
+    assert gateway.rt.pin_hasher.verify(credential.pin_hash, "4826", HolderKind.EMPLOYER, "1000003")
+    assert credential.pin_hash.startswith("$cnsspin$v=1$kid=")
+
+
+def test_a_legacy_pin_hash_is_re_keyed_by_the_first_correct_login_over_http(gateway: Gateway) -> None:
+    legacy = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash("1234")  # as deployed before #11
+    with gateway.rt.uow_factory() as uow:
+        uow.credentials.save(Credential(HolderKind.EMPLOYER, "1000001", legacy))
+        uow.commit()
+    phone = gateway.phone()
+    phone.dial()
+    assert phone.send("0000").startswith("PIN incorrect.")
+    assert _pin_row(gateway) == (legacy, 1), "a wrong PIN never upgrades"
+    phone = gateway.phone()
+    phone.dial()
+    phone.send("1234")
+    assert phone.hop_label == "employer.home"
+    stored, failures = _pin_row(gateway)
+    assert stored.startswith("$cnsspin$v=1$kid=") and "1234" not in stored and failures == 0
+    assert gateway.rt.pin_hasher.verify(stored, "1234", HolderKind.EMPLOYER, "1000001")
+    phone = gateway.phone()
+    phone.dial()
+    phone.send("1234")
+    assert phone.hop_label == "employer.home" and _pin_row(gateway) == (stored, 0), "re-keyed once only"
+
+
+def _pin_row(gateway: Gateway) -> tuple[str, int]:
+    """The employer's credentials row as stored, read with SQL rather than through the repository."""
+    with gateway.rt.engine.connect() as conn:
+        row = conn.execute(sa.select(t.credentials.c.pin_hash, t.credentials.c.failed_attempts).where(
+            t.credentials.c.holder_kind == "employer", t.credentials.c.holder_number == "1000001")).one()
+    return row.pin_hash, row.failed_attempts
 
 
 def test_a_session_dropped_mid_form_resumes_with_its_data_after_the_pin(gateway: Gateway) -> None:

@@ -18,6 +18,11 @@ def is_sms_follows(screen: str) -> bool:
     return screen == render("common.sms_follows", "fr")
 
 
+def is_try_again(screen: str) -> bool:
+    """True for the screen that ends a hop whose lookup outlived its deadline (nothing worth texting)."""
+    return screen == render("common.service_busy", "fr")
+
+
 def is_apology(screen: str) -> bool:
     """True for the French apology carrying an error id (the caller can quote it to the hotline)."""
     return APOLOGY.fullmatch(screen) is not None

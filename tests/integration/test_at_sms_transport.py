@@ -345,3 +345,97 @@ def test_the_outbox_work_command_sends_queued_sms_through_the_fake(fake: FakeAfr
     assert all((r.provider_message_id or "").startswith("ATXid_") for r in rows)
     again = app.test_cli_runner().invoke(args=["outbox-work", "--once"])
     assert "sms: sent 0, retried 0, failed 0, uncertain 0" in again.output and len(fake.records()) == 3
+
+
+def test_consecutive_sends_reuse_one_kept_alive_connection(fake: FakeAfricasTalking) -> None:
+    transport = _transport(fake)
+    results = [transport.send(_message(f"k{n}", f"+2289011220{n}")) for n in range(3)]
+
+    assert [r.outcome for r in results] == [DeliveryOutcome.ACCEPTED] * 3
+    assert len(fake.records("accepted")) == 3 and fake.connections == 1  # requests.post opened one per send
+
+
+def test_a_connection_idle_too_long_is_replaced_before_the_next_send(fake: FakeAfricasTalking) -> None:
+    transport = _transport(fake)
+    transport.send(_message("k1"))
+    transport._last_used -= 60  # as if a minute had passed: the server may have closed it meanwhile
+    transport.send(_message("k2", "+22890112234"))
+
+    assert fake.connections == 2 and len(fake.records("accepted")) == 2
+
+
+def test_one_text_to_several_recipients_is_one_request_answered_per_recipient(fake: FakeAfricasTalking) -> None:
+    phones = ["+22890112201", "+22890112202", "+22890112203"]
+    fake.reply_to(phones[1], Reply.recipient_error(406, "UserInBlacklist"))
+    messages = [_message(f"k{n}", phone, "CNSS: la declaration de mars est ouverte") for n, phone in enumerate(phones)]
+
+    results = _transport(fake).send_group(messages)
+
+    assert {r.seq for r in fake.records()} == {1}  # one request
+    assert [(r.outcome, r.provider_message_id) for r in results] == [
+        (DeliveryOutcome.ACCEPTED, "ATXid_1"), (DeliveryOutcome.PERMANENT, None),
+        (DeliveryOutcome.ACCEPTED, "ATXid_1_2")]
+    assert results[1].error == "406 UserInBlacklist"
+    assert [(r.to, r.outcome) for r in fake.records()] == [
+        (phones[0], "accepted"), (phones[1], "refused"), (phones[2], "accepted")]
+
+
+def test_a_malformed_number_in_a_group_is_refused_alone_and_the_others_go(fake: FakeAfricasTalking) -> None:
+    messages = [_message("k1", "+22890112201"), _message("k2", "22890112202"), _message("k3", "+22890112203")]
+
+    results = _transport(fake).send_group(messages)
+
+    assert [r.outcome for r in results] == [DeliveryOutcome.ACCEPTED, DeliveryOutcome.PERMANENT,
+                                            DeliveryOutcome.ACCEPTED]
+    assert [r.to for r in fake.records()] == ["+22890112201", "+22890112203"]
+
+
+def test_a_grouped_request_that_times_out_leaves_every_message_uncertain(fake: FakeAfricasTalking) -> None:
+    fake.default = Reply.accept(delay_s=0.6)
+    messages = [_message(f"k{n}", f"+2289011220{n}") for n in range(3)]
+
+    results = _transport(fake, timeout=(1.0, 0.2)).send_group(messages)
+
+    assert {r.outcome for r in results} == {DeliveryOutcome.UNCERTAIN} and len(results) == 3
+    assert all(r.provider_message_id is None for r in results)
+
+
+def test_an_answer_that_omits_a_recipient_leaves_that_one_uncertain(fake: FakeAfricasTalking) -> None:
+    body = ('{"SMSMessageData": {"Message": "Sent to 1/2", "Recipients": [{"statusCode": 101, '
+            '"number": "+22890112201", "status": "Success", "cost": "XOF 25", "messageId": "ATXid_9"}]}}')
+    fake.reply_next(Reply.raw(body, content_type="application/json", http_status=201))
+    messages = [_message("k1", "+22890112201"), _message("k2", "+22890112202")]
+
+    results = _transport(fake).send_group(messages)
+
+    assert [(r.outcome, r.provider_message_id) for r in results] == [
+        (DeliveryOutcome.ACCEPTED, "ATXid_9"), (DeliveryOutcome.UNCERTAIN, None)]
+
+
+def test_a_group_must_be_one_text_to_distinct_recipients(fake: FakeAfricasTalking) -> None:
+    transport = _transport(fake)
+    with pytest.raises(ValueError):
+        transport.send_group([_message("k1"), _message("k2")])  # the same phone twice
+    with pytest.raises(ValueError):
+        transport.send_group([_message("k1", text="a"), _message("k2", "+22890112234", text="b")])
+    assert fake.records() == []
+
+
+def test_the_worker_sends_one_text_to_many_phones_in_one_request_and_settles_each_row(
+        fake: FakeAfricasTalking, uow_factory: SqlAlchemyUnitOfWorkFactory, clock: SettableClock) -> None:
+    phones = [f"+228901122{n:02d}" for n in range(5)]
+    notice = "CNSS: la declaration de mars est ouverte"
+    _queue(uow_factory, *(_message(f"n{n}", phone, notice) for n, phone in enumerate(phones)),
+           _message("other", phones[0], "CNSS: un autre texte"))
+    fake.reply_to(phones[3], Reply.recipient_error(403, "InvalidPhoneNumber"))
+
+    report = drain(_transport(fake), uow_factory=uow_factory, clock=clock)
+
+    assert report == WorkReport(sent=5, failed=1)
+    assert sorted({r.seq for r in fake.records()}) == [1, 2] and fake.connections == 1
+    rows = {key: _row(uow_factory, key) for key in [f"n{n}" for n in range(5)] + ["other"]}
+    assert [(rows[f"n{n}"].status, rows[f"n{n}"].provider_message_id) for n in range(5)] == [
+        (MessageStatus.SENT, "ATXid_1"), (MessageStatus.SENT, "ATXid_1_1"), (MessageStatus.SENT, "ATXid_1_2"),
+        (MessageStatus.FAILED, None), (MessageStatus.SENT, "ATXid_1_4")]
+    assert rows["n3"].last_error == "403 InvalidPhoneNumber" and rows["other"].provider_message_id == "ATXid_2"
+    assert {m.attempts for m in rows.values()} == {1}

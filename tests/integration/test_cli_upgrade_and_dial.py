@@ -1,7 +1,9 @@
 """Operator commands say what they did: db-upgrade names the revisions, ussd-dial shows every SMS queued."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
@@ -47,8 +49,17 @@ def test_ussd_dial_shows_each_sms_once_and_counts_those_queued_since_the_dial(tm
 
 
 def test_ussd_dial_waits_for_the_sms_a_slow_request_sends_after_the_session_ended(tmp_path: Path) -> None:
-    app = _seeded(tmp_path, USSD_HOP_DEADLINE="0.000001")
-    dial = app.test_cli_runner().invoke(args=["ussd-dial", EMPLOYER_PHONE, "--sms-wait", "10"], input="1234\n")
+    app = _seeded(tmp_path, USSD_HOP_DEADLINE="0.5")
+    backend = app.extensions["cnss"].ussd.backend
+    issue = backend.issue_reference
+
+    def slow_issue(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(1.0)  # a write slower than the hop deadline: its result goes by SMS
+        return issue(*args, **kwargs)
+
+    backend.issue_reference = slow_issue
+    dial = app.test_cli_runner().invoke(args=["ussd-dial", EMPLOYER_PHONE, "--sms-wait", "10"],
+                                        input="1234\n1\n1\n1\n")
     assert "Vous recevrez le résultat par SMS" in dial.output, dial.output
-    assert f"[SMS queued for {EMPLOYER_PHONE}] CNSS: votre demande a été traitée." in dial.output
+    assert f"[SMS queued for {EMPLOYER_PHONE}] CNSS BOULANGERIE DU PORT SARL: référence" in dial.output, dial.output
     assert dial.output.rstrip().endswith(f"1 SMS queued for {EMPLOYER_PHONE} since the dial started")

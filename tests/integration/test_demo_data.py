@@ -61,7 +61,8 @@ def test_demo_insured_person_and_quitus_eligible_employer(uow_factory: SqlAlchem
         for kind, number, pin in ((HolderKind.EMPLOYER, "1000001", "1234"), (HolderKind.INSURED, "2000001", "4321")):
             credential = uow.credentials.get(kind, number)
             assert credential is not None and pin not in credential.pin_hash
-            assert hasher.verify(credential.pin_hash, pin) and not hasher.verify(credential.pin_hash, "0000")
+            assert hasher.verify(credential.pin_hash, pin, kind, number)
+            assert not hasher.verify(credential.pin_hash, "0000", kind, number)
 
 
 def test_seeding_again_creates_nothing(uow_factory: SqlAlchemyUnitOfWorkFactory, rulebook: RuleBook,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -243,3 +243,66 @@ def test_two_workers_in_parallel_send_each_message_exactly_once(postgres_engine:
         rows = uow.outbox.find(limit=500)
     assert {(m.status, m.attempts) for m in rows} == {(MessageStatus.SENT, 1)}
 
+
+
+class FakeGroupTransport(FakeTransport):
+    """A group transport: records each call's keys; ``stop_at`` raises SystemExit in that call (a kill)."""
+
+    max_group = 3
+
+    def __init__(self, stop_at: int | None = None) -> None:
+        super().__init__(channel=MessageChannel.SMS)
+        self.calls: list[list[str]] = []
+        self.stop_at = stop_at
+
+    def send(self, message: OutboundMessage) -> DeliveryResult:
+        return self.send_group([message])[0]
+
+    def send_group(self, messages: Sequence[OutboundMessage]) -> list[DeliveryResult]:
+        self.calls.append([m.idempotency_key for m in messages])
+        if len(self.calls) == self.stop_at:
+            raise SystemExit("killed while the provider holds the request")
+        return [DeliveryResult.accepted(f"prov-{m.idempotency_key}") for m in messages]
+
+
+def _queue_sms(uow_factory: UnitOfWorkFactory, clock: SettableClock, *items: tuple[str, str, str]) -> None:
+    with uow_factory() as uow:
+        for key, phone, text in items:
+            uow.outbox.add(OutboundMessage(MessageChannel.SMS, phone, text, "payment_receipt", key, clock.now(),
+                                           essential=True))
+        uow.commit()
+
+
+def test_a_group_transport_gets_one_call_per_text_with_distinct_recipients_and_at_most_max_group(
+        uow_factory: SqlAlchemyUnitOfWorkFactory, clock: SettableClock) -> None:
+    _queue_sms(uow_factory, clock, ("a1", "+22890000001", "A"), ("b1", "+22890000001", "B"),
+               ("a2", "+22890000002", "A"), ("a1bis", "+22890000001", "A"), ("a3", "+22890000003", "A"),
+               ("a4", "+22890000004", "A"))
+    transport = FakeGroupTransport()
+
+    assert deliver_due(transport, uow_factory=uow_factory, clock=clock) == WorkReport(sent=6)
+    # The same phone twice with one text goes in two calls; a call holds at most max_group (3) phones.
+    assert transport.calls == [["a1", "a2", "a3"], ["b1"], ["a1bis", "a4"]]
+    assert {k: (_row(uow_factory, k).status, _row(uow_factory, k).provider_message_id)
+            for k in ("a1", "a4", "b1")} == {"a1": (MessageStatus.SENT, "prov-a1"),
+                                              "a4": (MessageStatus.SENT, "prov-a4"),
+                                              "b1": (MessageStatus.SENT, "prov-b1")}
+
+
+def test_a_worker_killed_during_a_grouped_call_leaves_only_that_group_uncertain(
+        uow_factory: SqlAlchemyUnitOfWorkFactory, clock: SettableClock) -> None:
+    _queue_sms(uow_factory, clock, *((f"a{n}", f"+2289000000{n}", "A") for n in range(3)),
+               *((f"b{n}", f"+2289000000{n}", "B") for n in range(3)),
+               *((f"c{n}", f"+2289000000{n}", "C") for n in range(3)))
+    with pytest.raises(SystemExit):
+        deliver_due(FakeGroupTransport(stop_at=2), uow_factory=uow_factory, clock=clock, lease_s=120)
+
+    # The first call's results were written with the second call's start, before it went out.
+    assert {_row(uow_factory, f"a{n}").status for n in range(3)} == {MessageStatus.SENT}
+    clock.advance(seconds=121)
+    after = FakeGroupTransport()
+    assert deliver_due(after, uow_factory=uow_factory, clock=clock) == WorkReport(sent=3)
+    assert after.calls == [["c0", "c1", "c2"]]  # the unstarted group, once; the held one never again
+    held = [_row(uow_factory, f"b{n}") for n in range(3)]
+    assert {(m.status, m.attempts, m.last_error) for m in held} == {
+        (MessageStatus.UNCERTAIN, 1, "worker stopped during the send")}

@@ -1,11 +1,13 @@
 """Real ``outbox-work`` processes on PostgreSQL against the fake AT server: SIGKILL mid-batch, and two workers.
 
-What the SIGKILL tests prove, precisely. The worker sends a batch one message at a time: it commits
-"send begun" before each request and the result after it, so at any instant a worker has at most ONE
-message in flight. Killing it leaves every earlier message SENT, the rest of the batch ``sending``
-under a lease, the others queued. After the lease, the messages whose send never began are claimed
-again and sent once; the one whose send had begun may have reached AT, so it becomes ``uncertain``
-(its delivery report settles it) and is never sent a second time.
+What the SIGKILL tests prove, precisely. The worker sends a batch one provider call at a time: a call
+carries one message, or one text to several distinct recipients (the claimed messages sharing that
+text). Before each call it commits, in one transaction, the results of the previous call and "send
+begun" for this call's messages, so at any instant at most ONE call's messages are in flight (or
+answered but not yet recorded). Killing it leaves every earlier message SENT, the rest of the batch
+``sending`` under a lease, the others queued. After the lease, the messages whose send never began
+are claimed again and sent once; those of the call in flight may have reached AT, so they become
+``uncertain`` (each settled by its own recipient's delivery report) and are never sent a second time.
 
 * ``test_a_worker_killed_while_at_holds_its_request_...``: the fake holds one request unanswered and the
   worker is killed while blocked on it. Proved: every message reached the fake exactly once (none twice);
@@ -14,6 +16,9 @@ again and sent once; the one whose send had begun may have reached AT, so it bec
   worker is killed waiting. AT's delivery report (which carries the phone, not a message id we know)
   is posted to the app while the message is still ``sending``; the next worker finds it uncertain and
   settles it by that report. Proved: every message reached AT exactly once, none is left uncertain.
+* ``test_a_worker_killed_during_a_grouped_request_...``: the same with one text to ten phones per call:
+  AT takes the 12th call (ten messages) and answers slowly. Proved: only those ten are left uncertain,
+  each is settled by its own report with its own message id, every message reached AT exactly once.
 * ``test_a_worker_killed_at_an_arbitrary_instant_...``: a kill anywhere in a 20 ms-per-message stream.
   Proved: no message reached the fake twice; every message is SENT except at most the one in flight at
   the kill, which is uncertain.
@@ -60,10 +65,11 @@ def _worker(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[byte
                                 env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def _queue(engine: Engine, count: int) -> list[OutboundMessage]:
+def _queue(engine: Engine, count: int, per_text: int = 1) -> list[OutboundMessage]:
+    """``count`` SMS to distinct phones; ``per_text`` consecutive ones share a text."""
     now = datetime.now(timezone.utc) - timedelta(seconds=1)
-    messages = [sms_message(f"+2289{n:07d}", f"CNSS: recu de paiement R-{n:05d}, merci", "payment_receipt",
-                            f"receipt:R-{n:05d}:sms", now, essential=True) for n in range(count)]
+    messages = [sms_message(f"+2289{n:07d}", f"CNSS: recu de paiement R-{n // per_text:05d}, merci",
+                            "payment_receipt", f"receipt:R-{n:05d}:sms", now, essential=True) for n in range(count)]
     with SqlAlchemyUnitOfWorkFactory(engine)() as uow:
         for message in messages:
             uow.outbox.add(message)
@@ -163,6 +169,42 @@ def test_a_worker_killed_after_at_took_its_message_is_settled_by_the_delivery_re
     assert (settled.status, settled.provider_message_id, settled.attempts) == (
         MessageStatus.DELIVERED, taken.message_id, 1)
     assert {m.status for m in rows if m is not settled} == {MessageStatus.SENT}
+
+
+def test_a_worker_killed_during_a_grouped_request_leaves_only_that_group_uncertain_settled_by_its_reports(
+        postgres_engine: Engine, postgres_url: str, tmp_path: Path) -> None:
+    messages = _queue(postgres_engine, 200, per_text=10)  # one call per ten phones
+    slow_call = 12  # AT takes the 12th call (messages 110-119) on arrival and answers 30 s later
+    with FakeAfricasTalking() as fake:
+        fake.reply_at(slow_call, Reply.accept(delay_s=30))
+        env = _env(postgres_url, fake)
+        log = tmp_path / "loop.log"
+        worker = _worker(env, log, "--interval", "0.2", "--batch", str(BATCH), "--lease", str(LEASE_S))
+        try:
+            assert fake.wait_for(slow_call * 10, timeout_s=60), log.read_text()
+        finally:
+            _kill(worker)
+        killed_at = time.monotonic()
+        taken = [r for r in fake.records() if r.seq == slow_call]
+        assert len(taken) == 10 and len({r.message for r in taken}) == 1
+
+        by_status = Counter(m.status for m in _rows(postgres_engine))
+        assert by_status == {MessageStatus.SENT: 110, MessageStatus.SENDING: 3 * BATCH - 110,
+                             MessageStatus.QUEUED: 200 - 3 * BATCH}
+        app = create_app({"DATABASE_URL": postgres_url, "TESTING": True})
+        for record in taken:  # each phone's report, while its message is still "sending"
+            assert app.test_client().post("/gateway/at/sms/delivery",
+                                          data=fake.delivery_report(record.to)).status_code == 200
+        app.extensions["cnss"].engine.dispose()
+
+        output = _finish_after_the_lease(env, tmp_path, killed_at)
+
+        assert _sent(output) == 200 - 120, output
+        assert fake.arrivals() == {(m.recipient, m.body): 1 for m in messages}  # every one exactly once
+    rows = {m.recipient: m for m in _rows(postgres_engine)}
+    assert {(rows[r.to].status, rows[r.to].provider_message_id, rows[r.to].attempts) for r in taken} == {
+        (MessageStatus.DELIVERED, r.message_id, 1) for r in taken}  # each with its own AT message id
+    assert {m.status for m in rows.values() if m.recipient not in {r.to for r in taken}} == {MessageStatus.SENT}
 
 
 def test_a_worker_killed_at_an_arbitrary_instant_loses_nothing_and_resends_at_most_its_in_flight_message(

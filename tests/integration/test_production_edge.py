@@ -22,6 +22,7 @@ PRODUCTION_READY = {
     "GATEWAY_ENV": "production", "DATABASE_URL": "postgresql://postgres@127.0.0.1:1/cnss",
     "REDIS_URL": "redis://127.0.0.1:1/0", "AT_CALLBACK_KEY": "at-callback-key-0123",
     "GATEWAY_SECRET_KEY": "a-long-server-side-key-0123456789", "BANK_API_SECRET": "bank-secret",
+    "PIN_PEPPER": "k1:a-long-pin-pepper-0123456789",
 }
 
 

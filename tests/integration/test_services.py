@@ -1,4 +1,4 @@
-"""Use cases end to end on real databases: declarations, references, account, quitus, requests, pensions."""
+"""Use cases end to end on real databases: declarations, references, account, quitus, requests, pensions, PINs."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -28,7 +28,7 @@ from core.domain.parties import HolderKind, InsuredPerson
 from core.domain.payment_references import ReferenceStatus, parse_reference_code
 from core.domain.payments import PaymentChannel
 from core.domain.pension import PensionOutcome
-from core.domain.pins import PinHasher, PinPolicy
+from core.domain.pins import Credential, PinHasher, PinPolicy
 from core.domain.periods import ContributionPeriod
 from core.domain.requests import QUITUS, ClaimCategory, RequestStatus
 from core.services.accounts import contributor_account_summary
@@ -241,3 +241,51 @@ def test_pin_locks_escalate_are_kept_across_units_of_work_and_a_correct_pin_clea
     assert credential is not None and (credential.failed_attempts, credential.lockouts, credential.locked_until) == (
         0, 0, None)
     assert not unlock_pin(HolderKind.INSURED, "9999999", uow=uow_factory())
+
+
+CHEAP_ARGON2 = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+OLD_KEY, NEW_KEY = ("k1", b"first-pin-pepper-0123456789"), ("k2", b"second-pin-pepper-0123456789")
+
+
+def _stored_hash(uow_factory: Factory, kind: HolderKind, number: str) -> str:
+    with uow_factory() as uow:
+        credential = uow.credentials.get(kind, number)
+    assert credential is not None
+    return credential.pin_hash
+
+
+def test_a_correct_pin_re_keys_a_legacy_or_old_key_hash_with_the_login_and_a_wrong_one_never_does(
+        uow_factory: Factory, clock: FixedClock) -> None:
+    kind, number = HolderKind.EMPLOYER, "1000001"
+    with uow_factory() as uow:  # as deployed before the pepper: plain argon2id, one failure on record
+        uow.credentials.save(Credential(kind, number, CHEAP_ARGON2.hash("4826"), failed_attempts=1))
+        uow.commit()
+    legacy = _stored_hash(uow_factory, kind, number)
+    old, rotated = PinHasher(CHEAP_ARGON2, peppers=(OLD_KEY,)), PinHasher(CHEAP_ARGON2, peppers=(NEW_KEY, OLD_KEY))
+
+    def check(pin: str, hasher: PinHasher) -> PinCheck:
+        return check_pin(kind, number, pin, uow=uow_factory(), clock=clock, hasher=hasher)
+
+    assert not check("0000", old).ok
+    assert _stored_hash(uow_factory, kind, number) == legacy, "a wrong PIN never upgrades"
+    assert check("4826", old).ok
+    with uow_factory() as uow:
+        upgraded = uow.credentials.get(kind, number)
+    assert upgraded is not None and upgraded.failed_attempts == 0, "cleared and re-keyed in one unit of work"
+    assert upgraded.pin_hash.startswith("$cnsspin$v=1$kid=k1$") and old.verify(upgraded.pin_hash, "4826", kind, number)
+    assert check("4826", old).ok and _stored_hash(uow_factory, kind, number) == upgraded.pin_hash, "nothing to redo"
+
+    assert not check("1111", rotated).ok
+    assert _stored_hash(uow_factory, kind, number) == upgraded.pin_hash, "a wrong PIN under a new key: no re-key"
+    assert check("4826", rotated).ok
+    rekeyed = _stored_hash(uow_factory, kind, number)
+    assert rekeyed.startswith("$cnsspin$v=1$kid=k2$")
+    assert PinHasher(CHEAP_ARGON2, peppers=(NEW_KEY,)).verify(rekeyed, "4826", kind, number), "the old key can go"
+
+
+def test_set_pin_stores_a_hash_under_the_current_key(uow_factory: Factory, clock: FixedClock) -> None:
+    hasher = PinHasher(CHEAP_ARGON2, peppers=(NEW_KEY, OLD_KEY))
+    set_pin(HolderKind.INSURED, "2000001", "4826", uow=uow_factory(), clock=clock, hasher=hasher)
+    stored = _stored_hash(uow_factory, HolderKind.INSURED, "2000001")
+    assert stored.startswith("$cnsspin$v=1$kid=k2$") and "4826" not in stored
+    assert not PinHasher(CHEAP_ARGON2, peppers=(OLD_KEY,)).verify(stored, "4826", HolderKind.INSURED, "2000001")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from core.domain.msisdn import Msisdn
 from menus.memory_store import MemorySessionStore
 from menus.redis_store import RedisSessionStore
 from menus.state import SessionState
@@ -265,3 +266,42 @@ def test_only_the_redis_adapters_import_redis_in_menus() -> None:
     pattern = re.compile(r"^\s*(import|from)\s+redis\b", re.MULTILINE)
     importers = sorted(path.name for path in menus.rglob("*.py") if pattern.search(path.read_text("utf-8")))
     assert importers == ["redis_limits.py", "redis_store.py"]
+
+
+def test_the_cached_accounts_of_a_phone_come_back_with_the_lock_and_are_forgotten_on_change(
+        backend: Backend) -> None:
+    store = backend.store(StoreTtls(caller=60))
+    first = store.acquire("at:s1", PHONE, wait=1)
+    assert first.caller is None
+    store.commit(first, _state(), checkpoint=None, language=None, caller='[{"kind":"employer"}]')
+    before = store.round_trips
+    again = store.acquire("at:s2", PHONE, wait=1)
+    assert again.caller == '[{"kind":"employer"}]' and store.round_trips == before + 1  # read with the lock
+    store.commit(again, _state("s2"), checkpoint=None, language=None)  # no caller given: the entry stays
+    assert store.acquire("at:s3", OTHER_PHONE, wait=1).caller is None  # belongs to the phone
+    assert store.acquire("at:s4", PHONE, wait=1).caller == '[{"kind":"employer"}]'
+    store.phone_changed(Msisdn(PHONE))
+    assert store.acquire("at:s5", PHONE, wait=1).caller is None
+
+
+def test_the_caller_cache_expires_after_its_ttl_and_zero_turns_it_off(backend: Backend) -> None:
+    store = backend.store(StoreTtls(caller=1))
+    _hop_caller(store, "at:s1")
+    assert store.acquire("at:s2", PHONE, wait=1).caller == "[]"
+    time.sleep(1.2)
+    assert store.acquire("at:s3", PHONE, wait=1).caller is None
+    off = backend.store(StoreTtls(caller=0))
+    _hop_caller(off, "at:s4")
+    assert off.acquire("at:s5", PHONE, wait=1).caller is None
+
+
+def test_the_cached_caller_key_carries_its_ttl_in_redis(redis_backend: Backend) -> None:
+    client, prefix = redis_backend.client, redis_backend.prefix
+    assert client is not None
+    store = redis_backend.store(StoreTtls(caller=45))
+    _hop_caller(store, "at:s1")
+    assert 43 <= client.ttl(f"{prefix}caller:{PHONE}") <= 45
+
+
+def _hop_caller(store: Store, session_key: str) -> None:
+    store.commit(store.acquire(session_key, PHONE, wait=1), _state(), checkpoint=None, language=None, caller="[]")

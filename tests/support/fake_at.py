@@ -101,6 +101,7 @@ class FakeAfricasTalking:
         self.api_key = api_key
         self.received: list[ReceivedSms] = []
         self.rejected_auth = 0
+        self.connections = 0  # TCP connections accepted (HTTP/1.1 keep-alive: one carries many requests)
         self.held = threading.Event()  # set when a held request has arrived
         self._release = threading.Event()
         self._lock = threading.Lock()
@@ -181,6 +182,7 @@ class FakeAfricasTalking:
         with self._lock:
             self.received.clear()
             self._seq = 0
+            self.connections = 0
             self._script = _Script(self._script.default)
         self.held.clear()
         self._release.clear()
@@ -221,7 +223,14 @@ class FakeAfricasTalking:
 
     # Request handling (called from the server's threads).
 
-    def _answer(self, api_key: str | None, form: dict[str, list[str]]) -> tuple[Reply | None, list[ReceivedSms]]:
+    def _answer(self, api_key: str | None,
+                form: dict[str, list[str]]) -> tuple[Reply | None, list[tuple[ReceivedSms, Reply]]]:
+        """The reply to the request, and each recipient's record with its own reply.
+
+        A reply set by arrival number or queued applies to every recipient of the request; otherwise
+        each recipient gets the accept or refusal set for its number (else the default), as AT answers
+        per recipient, and the request as a whole gets the first recipient's special reply, if any.
+        """
         if api_key != self.api_key:
             with self._lock:
                 self.rejected_auth += 1
@@ -235,22 +244,30 @@ class FakeAfricasTalking:
             self._seq += 1
             seq = self._seq
             script = self._script
-            reply = script.at_seq.pop(seq, None) or (script.queue.popleft() if script.queue else None)
-            if reply is None:
-                reply = next((script.by_number[n] for n in numbers if n in script.by_number), script.default)
-            records: list[ReceivedSms] = []
-            for number in numbers:
-                accepted = reply.kind == ACCEPTED
-                records.append(ReceivedSms(seq, number, text, sender, username, reply.kind,
-                                           f"ATXid_{seq}" + (f"_{len(records)}" if records else "")
-                                           if accepted else None, now))
-            self.received.extend(records)
-        return reply, records
+            whole = script.at_seq.pop(seq, None) or (script.queue.popleft() if script.queue else None)
+            own = [whole or script.by_number.get(n, script.default) for n in numbers]
+            reply = whole or next((script.by_number[n] for n in numbers if n in script.by_number), script.default)
+            pairs: list[tuple[ReceivedSms, Reply]] = []
+            for number, mine in zip(numbers, own):
+                mine = mine if mine.kind in (ACCEPTED, REFUSED) and reply.kind in (ACCEPTED, REFUSED) else reply
+                accepted = mine.kind == ACCEPTED
+                pairs.append((ReceivedSms(seq, number, text, sender, username, mine.kind,
+                                          f"ATXid_{seq}" + (f"_{len(pairs)}" if pairs else "")
+                                          if accepted else None, now), mine))
+            self.received.extend(record for record, _ in pairs)
+        return reply, pairs
 
 
 def _handler(fake: FakeAfricasTalking) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "FakeAfricasTalking/1.0"
+        protocol_version = "HTTP/1.1"  # keep-alive, like AT's edge; every answer has a Content-Length
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall between them
+
+        def setup(self) -> None:
+            super().setup()
+            with fake._lock:
+                fake.connections += 1
 
         def do_POST(self) -> None:  # noqa: N802 - the http.server naming
             length = int(self.headers.get("Content-Length") or 0)
@@ -261,7 +278,7 @@ def _handler(fake: FakeAfricasTalking) -> type[BaseHTTPRequestHandler]:
             if not all((form.get(name) or [""])[0] for name in ("username", "to", "message")):
                 self._send(400, "text/plain", "Request is missing required form field 'username', 'to' or 'message'")
                 return
-            reply, records = fake._answer(self.headers.get("apiKey"), form)
+            reply, pairs = fake._answer(self.headers.get("apiKey"), form)
             if reply is None:
                 self._send(401, "text/plain", "The supplied authentication is invalid")
                 return
@@ -275,7 +292,7 @@ def _handler(fake: FakeAfricasTalking) -> type[BaseHTTPRequestHandler]:
             if reply.kind == HTTP_ERROR or reply.kind == RAW:
                 self._send(reply.http_status, reply.content_type, reply.body)
                 return
-            self._send(reply.http_status, reply.content_type, json.dumps(_body(reply, records)))
+            self._send(reply.http_status, reply.content_type, json.dumps(_body(reply, pairs)))
 
         def do_GET(self) -> None:  # noqa: N802
             self._send(405, "text/plain", "Method Not Allowed")
@@ -297,15 +314,15 @@ def _handler(fake: FakeAfricasTalking) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def _body(reply: Reply, records: list[ReceivedSms]) -> dict[str, Any]:
+def _body(reply: Reply, pairs: list[tuple[ReceivedSms, Reply]]) -> dict[str, Any]:
     if reply.kind == REFUSED and reply.status == "InvalidSenderId" and reply.status_code == 0:
         return {"SMSMessageData": {"Message": "InvalidSenderId", "Recipients": []}}
-    accepted = reply.kind == ACCEPTED
-    recipients = [{"statusCode": reply.status_code, "number": r.to, "status": reply.status,
-                   "cost": "XOF 25" if accepted else "0", "messageId": r.message_id or "None"} for r in records]
-    taken = len(records) if accepted else 0
+    recipients = [{"statusCode": mine.status_code, "number": r.to, "status": mine.status,
+                   "cost": "XOF 25" if mine.kind == ACCEPTED else "0", "messageId": r.message_id or "None"}
+                  for r, mine in pairs]
+    taken = sum(1 for _, mine in pairs if mine.kind == ACCEPTED)
     cost = f"XOF {25 * taken}" if taken else "0"
-    return {"SMSMessageData": {"Message": f"Sent to {taken}/{len(records)} Total Cost: {cost}",
+    return {"SMSMessageData": {"Message": f"Sent to {taken}/{len(pairs)} Total Cost: {cost}",
                                "Recipients": recipients}}
 
 

@@ -1,6 +1,7 @@
 """Outbox and payment-rejection repositories."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -8,6 +9,7 @@ from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.adapters.sqlalchemy import tables as t
+from core.domain.delivery import Settlement
 from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage
 from core.domain.rejections import PaymentRejection
 from core.domain.uncertain_sms import RETRIED_NOTE
@@ -22,6 +24,28 @@ def _message(row: sa.Row[tuple[object, ...]]) -> OutboundMessage:
         next_attempt_at=m["next_attempt_at"], sent_at=m["sent_at"], last_error=m["last_error"],
         provider_message_id=m["provider_message_id"], message_id=m["id"], segments=m["segments"],
         encoding=m["encoding"], attempt_started_at=m["attempt_started_at"])
+
+
+def _settle_many() -> sa.Update:
+    """The statement of :meth:`SqlAlchemyOutboxRepository.settle_many`, built once (its SQL is cached)."""
+    c = t.outbound_messages.c
+    return sa.update(t.outbound_messages).where(c.id == sa.bindparam("m_id")).values(
+        status=sa.bindparam("m_status", type_=c.status.type), attempts=sa.bindparam("m_attempts"),
+        lease_until=None, last_error=sa.bindparam("m_error", type_=c.last_error.type),
+        next_attempt_at=sa.bindparam("m_next", type_=c.next_attempt_at.type),
+        attempt_started_at=sa.case((sa.bindparam("m_keep_start", type_=sa.Boolean), c.attempt_started_at),
+                                   else_=sa.null()),
+        sent_at=sa.case((sa.bindparam("m_sent", type_=sa.Boolean), sa.bindparam("m_at", type_=c.sent_at.type)),
+                        else_=c.sent_at),
+        provider_message_id=sa.func.coalesce(sa.bindparam("m_pid", type_=c.provider_message_id.type),
+                                             c.provider_message_id),
+        body=sa.func.coalesce(sa.bindparam("m_body", type_=c.body.type), c.body))
+
+
+_SETTLE_MANY = _settle_many()
+_START_ATTEMPTS = sa.update(t.outbound_messages).where(
+    t.outbound_messages.c.id.in_(sa.bindparam("m_ids", expanding=True))).values(
+    attempt_started_at=sa.bindparam("m_at", type_=t.outbound_messages.c.attempt_started_at.type))
 
 
 class SqlAlchemyOutboxRepository:
@@ -121,6 +145,16 @@ class SqlAlchemyOutboxRepository:
         self._connection.execute(sa.update(t.outbound_messages).where(
             t.outbound_messages.c.id == message_id).values(**values))
 
+    def settle_many(self, settlements: Sequence[Settlement]) -> None:
+        """:meth:`settle` for several messages in one statement (one round trip with psycopg's pipeline)."""
+        if not settlements:
+            return
+        sent = (MessageStatus.SENT, MessageStatus.DELIVERED)
+        self._connection.execute(_SETTLE_MANY, [
+            {"m_id": s.message_id, "m_status": s.status.value, "m_attempts": s.attempts, "m_error": s.error,
+             "m_next": s.next_attempt_at, "m_keep_start": s.status is MessageStatus.UNCERTAIN,
+             "m_sent": s.status in sent, "m_at": s.at, "m_pid": s.provider_message_id, "m_body": s.body}
+            for s in settlements])
 
     def requeue_uncertain(self, older_than: datetime, now: datetime) -> int:
         """Queue again the uncertain messages queued before ``older_than`` that no delivery report settled.
@@ -153,6 +187,11 @@ class SqlAlchemyOutboxRepository:
         """Note that a send is about to begin (so a worker dying mid-send leaves an uncertain message)."""
         self._connection.execute(sa.update(t.outbound_messages).where(
             t.outbound_messages.c.id == message_id).values(attempt_started_at=at))
+
+    def start_attempts(self, message_ids: Sequence[int], at: datetime) -> None:
+        """:meth:`start_attempt` for the messages of one provider call."""
+        if message_ids:
+            self._connection.execute(_START_ATTEMPTS, {"m_ids": list(message_ids), "m_at": at})
 
 
 class SqlAlchemyRejectionRepository:

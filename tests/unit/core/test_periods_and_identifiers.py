@@ -1,22 +1,19 @@
-"""Periods and deadlines, phone numbers, CNSS identifiers, PINs and quitus eligibility as users type and see them."""
+"""Periods and deadlines, phone numbers, CNSS identifiers and quitus eligibility as users type and see them."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
 import pytest
-from argon2 import PasswordHasher
 
 from core.domain.accounts import ContributorAccount, EntryKind, LedgerEntry
 from core.domain.errors import (
     InvalidContributionPeriodError,
     InvalidIdentifierError,
     InvalidPhoneNumberError,
-    InvalidPinError,
 )
 from core.domain.msisdn import Msisdn
 from core.domain.parties import HolderKind, parse_identifier
 from core.domain.periods import ContributionPeriod, Periodicity, months_or_part_months
-from core.domain.pins import PinHasher
 from core.domain.requests import quitus_eligibility
 
 MARCH = ContributionPeriod(2026, 3)
@@ -131,29 +128,6 @@ def test_malformed_identifier_is_rejected(raw: str) -> None:
     with pytest.raises(InvalidIdentifierError) as caught:
         parse_identifier(raw, HolderKind.INSURED)
     assert caught.value.data["kind"] == "insured"
-
-
-FAST = PinHasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-
-
-def test_pin_hash_does_not_contain_the_pin_and_verifies() -> None:
-    pin_hash = PinHasher().hash("4821")
-    assert "4821" not in pin_hash
-    assert PinHasher().verify(pin_hash, "4821") is True
-
-
-def test_wrong_pin_or_garbage_hash_verifies_false() -> None:
-    pin_hash = FAST.hash("4821")
-    assert FAST.verify(pin_hash, "4812") is False
-    assert FAST.verify("not-a-hash", "4821") is False
-    assert FAST.hash("4821") != pin_hash  # salted
-
-
-@pytest.mark.parametrize("pin", ["123", "12345", "12a4", "", "١٢٣٤", "12 4"])
-def test_pin_that_is_not_four_digits_is_refused(pin: str) -> None:
-    with pytest.raises(InvalidPinError) as caught:
-        FAST.hash(pin)
-    assert caught.value.data["reason"] == "format"
 
 
 def ledger(*entries: LedgerEntry) -> ContributorAccount:

@@ -1,0 +1,324 @@
+"""Closed-loop USSD load in the Africa's Talking wire format: the real app beside a bare Flask + Redis ceiling."""
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.seed_population import Member, cached_sqlite, member, seed  # noqa: E402
+
+APP_REDIS, BARE_REDIS = "redis://127.0.0.1:6379/8", "redis://127.0.0.1:6379/9"
+POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+DEFERRED = "Vous recevrez le r"  # the hop deadline's answer: never acceptable on a menu screen
+NAME = re.compile(r"EMPLOYEUR (\d{5}) SARL")
+Expect = Callable[[Member], str]
+SESSION_IDS = itertools.count()  # never reused within a process: a reused id would resume another session
+
+
+@dataclass(frozen=True, slots=True)
+class Journey:
+    """A whole session: this hop's input (``{pin}`` is the member's) and the start of each expected reply."""
+
+    inputs: tuple[str, ...]
+    expect: tuple[Expect, ...]
+    employer: bool
+
+
+def _home(m: Member) -> str:
+    return f"CON {m.name}\n1 "
+
+
+JOURNEYS = {
+    "public": Journey(("", "1", "1"), (lambda m: "CON CNSS Togo\n1 ", lambda m: "CON Taux: employeur",
+                                       lambda m: "CON Paiement au plus tard"), employer=False),
+    "employer": Journey(("", "{pin}", "2", "1", "0", "00"),
+                        (lambda m: f"CON CNSS - {m.name}\n", _home, lambda m: "CON Solde:",
+                         lambda m: "CON Derniers paiements", lambda m: "CON Solde:", _home), employer=True),
+    "payref": Journey(("", "{pin}", "1", "1", "1"),
+                      (lambda m: f"CON CNSS - {m.name}\n", _home, lambda m: "CON Impay",
+                       lambda m: "CON Payer l'impay", lambda m: "END R\u00e9f\u00e9rence:"), employer=True),
+}
+# Valid Togo mobile prefixes (phonenumbers); 91 is the seeded employers' own.
+PUBLIC_PREFIXES = ("70", "71", "72", "73", "78", "79", "92", "93", "96", "97", "98", "99")
+
+
+class Phones:
+    """A new phone for every session: unregistered numbers, or the next seeded employer."""
+
+    def __init__(self, population: int) -> None:
+        self.population, self._public, self._member, self._lock = population, itertools.count(), itertools.count(), \
+            threading.Lock()
+        self.wrapped = False
+
+    def public(self) -> Member:
+        with self._lock:
+            k = next(self._public)
+        return Member("", "", f"+228{PUBLIC_PREFIXES[k % 12]}{(k // 12) % 1_000_000:06d}", "")
+
+    def employer(self) -> Member:
+        with self._lock:
+            k = next(self._member)
+        self.wrapped |= k >= self.population
+        return member(k % self.population)
+
+
+@dataclass
+class Result:
+    """What one measured run saw."""
+
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    sessions: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    samples: dict[str, str] = field(default_factory=dict)  # the first reply of each kind of error
+    server_cpu: float = 0.0
+    client_cpu: float = 0.0
+    redis_keys: Counter[str] = field(default_factory=Counter)
+    redis_bytes: Counter[str] = field(default_factory=Counter)
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
+
+    @property
+    def hops_per_s(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    @property
+    def bytes_per_session(self) -> float:
+        live = self.redis_keys["session"] + self.redis_keys["bare"]
+        return sum(self.redis_bytes.values()) / live if live else 0.0
+
+
+def drive(port: int, journey: Journey, phones: int, seconds: float, supply: Phones, bare: bool) -> Result:
+    """Closed loop: ``phones`` keep-alive connections, each running whole sessions until time is up."""
+    result, lock = Result(seconds), threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def phone() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        latencies: list[float] = []
+        errors: Counter[str] = Counter()
+        samples: dict[str, str] = {}
+        sessions = 0
+        while time.monotonic() < stop_at:
+            m = supply.employer() if journey.employer else supply.public()
+            session, typed = f"ATUid_bench_{os.getpid()}_{next(SESSION_IDS)}", []
+            for step, (answer, expect) in enumerate(zip(journey.inputs, journey.expect)):
+                if step:
+                    typed.append(answer.format(pin=m.pin))
+                body = urlencode({"sessionId": session, "phoneNumber": m.phone, "networkCode": "61501",
+                                  "serviceCode": "*909#", "text": "*".join(typed)})
+                started = time.perf_counter()
+                try:
+                    connection.request("POST", "/gateway/at/ussd", body,
+                                       {"Content-Type": "application/x-www-form-urlencoded"})
+                    response = connection.getresponse()
+                    text = response.read().decode()
+                except (OSError, http.client.HTTPException):
+                    errors["connection"] += 1
+                    connection.close()
+                    break
+                latencies.append(time.perf_counter() - started)
+                error = _check(response.status, text, m, "CON " if bare else expect(m))
+                if error:
+                    errors[error] += 1
+                    samples.setdefault(error, f"hop {step} {typed[1:]}: {text[:80]!r}")
+                    break
+            else:
+                sessions += 1
+        connection.close()
+        with lock:
+            result.latencies.extend(latencies)
+            result.errors.update(errors)
+            result.samples = {**samples, **result.samples}
+            result.sessions += sessions
+
+    threads = [threading.Thread(target=phone) for _ in range(phones)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return result
+
+
+def _check(status: int, text: str, m: Member, expected: str) -> str | None:
+    if status != 200:
+        return f"http {status}"
+    if DEFERRED in text:
+        return "deferred"
+    if set(NAME.findall(text)) - {m.name[10:15]}:
+        return "crossed"
+    return None if text.startswith(expected) else "wrong screen"
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its descendants, from /proc."""
+    total, pending, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def redis_usage(url: str, result: Result) -> None:
+    """MEMORY USAGE of every key, grouped by kind (cnss:ussd:<kind>:..., bare:...)."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(count=1000))
+    pipe = client.pipeline(transaction=False)
+    for key in keys:
+        pipe.memory_usage(key, samples=0)
+    for key, size in zip(keys, pipe.execute()):
+        parts = key.decode().split(":")
+        kind = parts[2] if parts[0] == "cnss" and len(parts) > 2 else parts[0]
+        result.redis_keys[kind] += 1
+        result.redis_bytes[kind] += size or 0
+
+
+def measure(port: int, server_pid: int, redis_url: str, journey: Journey, phones: int, seconds: float,
+            supply: Phones, bare: bool) -> Result:
+    """Flush, warm up for a second, then one measured run with server and client CPU."""
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    drive(port, journey, phones, 1.0, supply, bare)
+    cpu, mine = tree_cpu(server_pid), sum(os.times()[:2])
+    result = drive(port, journey, phones, seconds, supply, bare)
+    result.server_cpu, result.client_cpu = tree_cpu(server_pid) - cpu, sum(os.times()[:2]) - mine
+    redis_usage(redis_url, result)
+    return result
+
+
+def start_server(kind: str, target: str, port: int, threads: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """One worker pinned to core 0: granian (the default), or gunicorn with sync or gthread workers."""
+    binary = Path(sys.executable).parent
+    if kind == "granian":
+        command = [str(binary / "granian"), "--interface", "wsgi", "--factory", "--workers", "1",
+                   "--blocking-threads", str(threads), "--host", "127.0.0.1", "--port", str(port),
+                   "--log-level", "warning", target]
+    else:
+        worker = ["-k", "sync"] if kind == "gunicorn-sync" else ["-k", "gthread", "--threads", str(threads)]
+        command = [str(binary / "gunicorn"), "-w", "1", *worker, "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+                   target + "()"]
+    server = subprocess.Popen(["taskset", "-c", "0", *command], cwd=ROOT, env=env, stdout=log.open("ab"),
+                              stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError(f"{kind} did not start on port {port}; see {log}")
+
+
+def database(args: argparse.Namespace, workdir: Path) -> str:
+    """A throw-away copy of the seeded population: SQLite file, or a fresh PostgreSQL database."""
+    if not args.postgres:
+        copy = workdir / "bench.db"
+        shutil.copyfile(cached_sqlite(args.population), copy)
+        return f"sqlite:///{copy}"
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS bench_load WITH (FORCE)")
+        admin.execute("CREATE DATABASE bench_load")
+    url = POSTGRES_ADMIN.rsplit("/", 1)[0] + "/bench_load"
+    seed(url, args.population)
+    return url
+
+
+def row(label: str, phones: int, r: Result, ceiling: Result | None) -> str:
+    hops = len(r.latencies)
+    errors = ", ".join(f"{k} {v}" for k, v in sorted(r.errors.items())) or "0"
+    ratio = f"{r.hops_per_s / ceiling.hops_per_s:5.0%}" if ceiling and ceiling.hops_per_s else "  -  "
+    return (f"| {label:<9} | {phones:>3} | {r.hops_per_s:7.0f} | {r.sessions / r.seconds:6.0f} | {r.pct(.5):6.1f} | "
+            f"{r.pct(.95):6.1f} | {r.pct(.99):6.1f} | {1000 * r.server_cpu / max(hops, 1):5.2f} | "
+            f"{1000 * r.client_cpu / max(hops, 1):5.2f} | {r.bytes_per_session:5.0f} | {ratio} | {errors} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per run (after 1 s warm-up)")
+    parser.add_argument("--phones", default="4,50", help="concurrent virtual phones, comma-separated")
+    parser.add_argument("--journeys", default="public,employer,payref")
+    parser.add_argument("--postgres", action="store_true", help=f"a throw-away database beside {POSTGRES_ADMIN}")
+    parser.add_argument("--population", type=int, default=5000, help="seeded employers (own phone and PIN each)")
+    parser.add_argument("--server", choices=("granian", "gunicorn-sync", "gunicorn-gthread"), default="granian")
+    parser.add_argument("--threads", type=int, default=8, help="server threads (granian blocking, gthread)")
+    parser.add_argument("--port", type=int, default=8770, help="the app; the bare handler gets port + 1")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    url = database(args, workdir)
+    supply = Phones(args.population)
+    base = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    app = start_server(args.server, "app:create_app", args.port, args.threads, {**base, "REDIS_URL": APP_REDIS},
+                       workdir / "app.log")
+    bare = start_server(args.server, "bench.bare:create_app", args.port + 1, args.threads,
+                        {**base, "REDIS_URL": BARE_REDIS}, workdir / "bare.log")
+    os.sched_setaffinity(0, {1})
+    print(f"database {url.split('@')[-1]}, server {args.server} (1 worker, {args.threads} threads, core 0), "
+          f"client on core 1, {args.seconds:.0f} s per run, {os.cpu_count()} cores")
+    print("| journey   | ph. |  hops/s | sess/s |  p50ms |  p95ms |  p99ms | srvCPU ms/hop | cliCPU | Redis B/sess "
+          "| vs bare | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    kinds: Counter[str] = Counter()
+    samples: list[str] = []
+    try:
+        for phones in (int(p) for p in args.phones.split(",")):
+            ceiling = measure(args.port + 1, bare.pid, BARE_REDIS, JOURNEYS["public"], phones, args.seconds, supply,
+                              bare=True)
+            print(row("bare", phones, ceiling, None), flush=True)
+            for name in args.journeys.split(","):
+                result = measure(args.port, app.pid, APP_REDIS, JOURNEYS[name], phones, args.seconds, supply,
+                                 bare=False)
+                print(row(name, phones, result, ceiling), flush=True)
+                samples += [f"{name}@{phones} {kind}: {text}" for kind, text in result.samples.items()]
+                kinds.update({f"{name}@{phones} {k}": v // max(result.redis_keys[k], 1)
+                              for k, v in result.redis_bytes.items()})
+    finally:
+        for server in (app, bare):
+            server.terminate()
+            server.wait(timeout=10)
+    print("Redis bytes per key, by kind:", ", ".join(f"{k} {v}" for k, v in kinds.items()))
+    for sample in samples:
+        print("first error reply:", sample)
+    if supply.wrapped:
+        print(f"note: more employer sessions than --population {args.population}: phones were reused")
+    print(f"logs: {workdir}; sessions per second counts whole sessions ended without error")
+    if args.postgres:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+            admin.execute("DROP DATABASE IF EXISTS bench_load WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Who is calling (a phone's accounts), read from the session store's short-lived cache or else the directory."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from core.domain.parties import HolderKind
+from core.services.directory import PhoneHolders
+from menus.context import Ctx
+
+log = logging.getLogger(__name__)
+
+Account = dict[str, str]  # {"kind", "number", "name"}: what the account choice shows and binds
+
+
+def accounts_of(holders: PhoneHolders) -> list[Account]:
+    """The accounts of a phone, employers first, as the session keeps them."""
+    accounts = [{"kind": HolderKind.EMPLOYER.value, "number": e.employer_number, "name": e.company_name}
+                for e in holders.employers]
+    return accounts + [{"kind": HolderKind.INSURED.value, "number": p.insured_number, "name": p.full_name}
+                       for p in holders.insured_persons]
+
+
+def caller_accounts(ctx: Ctx) -> list[Account]:
+    """The caller's accounts: the cached entry read with the session, or one directory lookup (then cached)."""
+    if ctx.caller is not None:
+        cached = _decode(ctx.caller)
+        if cached is not None:
+            return cached
+    accounts = accounts_of(ctx.call(ctx.backend.holders, ctx.msisdn))
+    ctx.caller_found = json.dumps(accounts, separators=(",", ":"), ensure_ascii=False)
+    return accounts
+
+
+def _decode(raw: str) -> list[Account] | None:
+    try:
+        value: Any = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(a, dict) and {"kind", "number", "name"} <= a.keys()
+                                              for a in value):
+        log.warning("ignoring a corrupt caller record in the session store")
+        return None
+    return value
