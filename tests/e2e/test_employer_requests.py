@@ -2,21 +2,15 @@
 a work accident, a payment already made; status changes by CLI reach the phones; "my requests", DEMANDES, history."""
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 from core.adapters.sqlalchemy import tables as t
 from core.domain.msisdn import Msisdn
 from tests.e2e.conftest import EMPLOYER_PHONE, Gateway
 from tests.support.phone import UssdPhone
+from tests.support.requests import tracking_number
 
 WORKER_PHONE = "+22891234567"
-
-
-def _tracking(prefix: str, screen: str) -> str:
-    found = re.search(rf"Suivi: ({prefix}\d{{8}})", screen)
-    assert found, screen
-    return found.group(1)
 
 
 def _employer(gateway: Gateway) -> UssdPhone:
@@ -67,7 +61,7 @@ def test_a_late_worker_registration_re_asks_each_bad_value_is_flagged_and_the_wo
     phone.send("91 23 45 67")
     filed = phone.send("1")
     assert phone.ended and phone.hop_label == "worker_registration.filed"
-    tracking = _tracking("WR", filed)
+    tracking = tracking_number("WR", filed)
     (row,) = gateway.rows(t.service_requests)
     assert (row.kind, row.holder_kind, row.holder_number, row.status) == (
         "worker_registration", "employer", "1000001", "received")
@@ -139,7 +133,7 @@ def test_a_work_accident_says_the_deadline_and_the_call_back_and_goes_home(gatew
                                    "Machine ou outil\n1 Confirmer")
     filed = phone.send("1")
     assert filed.endswith("A déclarer sous 48 h après l'accident. Un agent CNSS vous rappellera.")
-    tracking = _tracking("WA", filed)
+    tracking = tracking_number("WA", filed)
     (row,) = gateway.rows(t.service_requests)
     assert row.details == {"worker_number": "2000001", "accident_date": "2026-11-22", "place": "Atelier du port",
                            "accident_type": "machine"}
@@ -170,7 +164,7 @@ def test_a_declared_payment_awaits_verification_and_a_rejection_is_texted(gatewa
                               "A vérifier par la CNSS.\n1 Confirmer")
     filed = phone.send("1")
     assert "Il sera crédité après vérification par la CNSS." in filed
-    tracking = _tracking("DP", filed)
+    tracking = tracking_number("DP", filed)
     (row,) = gateway.rows(t.service_requests)
     assert (row.kind, row.status, row.details) == ("declared_payment", "received", {
         "paid_by": "mobile_money", "transaction": "mp2611 23.0045", "amount": 100_000, "paid_on": "2026-11-20"})

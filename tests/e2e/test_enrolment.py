@@ -2,21 +2,15 @@
 voluntary and self-employed insurance; status changes by CLI reach the phone by SMS."""
 from __future__ import annotations
 
-import re
 
 from core.adapters.sqlalchemy import tables as t
 from core.domain.msisdn import Msisdn
 from tests.e2e.conftest import EMPLOYER_PHONE, STRANGER_PHONE, Gateway
 from tests.e2e.test_sms_keywords import REGISTER, Texter
 from tests.support.phone import UssdPhone
+from tests.support.requests import tracking_number
 
 STRANGER = Msisdn(STRANGER_PHONE)
-
-
-def _tracking(prefix: str, screen: str) -> str:
-    found = re.search(rf"Suivi: ({prefix}\d{{8}})", screen)
-    assert found, screen
-    return found.group(1)
 
 
 def _enrol(gateway: Gateway) -> UssdPhone:
@@ -58,7 +52,7 @@ def test_a_domestic_employer_pre_registers_re_asked_on_bad_input_and_resumed_aft
     again.walk("3", "1", "Aku Mawuena", "Lome", "1", "60000")
     again.send("1")
     assert again.ended and again.hop_label == "domestic_employer.filed"
-    tracking = _tracking("DE", again.screen)
+    tracking = tracking_number("DE", again.screen)
     assert "votre numéro employeur vous sera envoyé par SMS" in again.screen
     (row,) = gateway.rows(t.service_requests)
     assert (row.kind, row.holder_kind, row.holder_number, row.msisdn, row.status) == (
@@ -90,7 +84,7 @@ def test_a_small_business_file_is_opened_and_the_documents_are_sent_by_sms(gatew
     assert confirm.startswith("Pharmacie de la Paix\nKara\nPharmacie, 12 salarié(s)\n1 Confirmer"), "name cut at a word"
     phone.send("1")
     assert phone.ended and phone.hop_label == "business_employer.filed"
-    tracking = _tracking("PM", phone.screen)
+    tracking = tracking_number("PM", phone.screen)
     assert gateway.sms.to(STRANGER) == [
         f"CNSS: dossier {tracking} ouvert. Apportez à l'agence CNSS de votre région: RCCM, statuts, NIF, CNI du "
         "dirigeant, liste du personnel et salaires. Infos: 8323 (gratuit)."]
@@ -140,7 +134,7 @@ def test_voluntary_insurance_refuses_politely_and_validates_every_typed_field(ga
     assert confirm.startswith("Assurance volontaire\nRevenu 52 500 FCFA/mois\nTaux 16,5%\nChaque trimestre: 25 988 FCFA")
     phone.send("1")
     assert phone.ended and phone.hop_label == "voluntary_insurance.filed"
-    tracking = _tracking("AV", phone.screen)
+    tracking = tracking_number("AV", phone.screen)
     (row,) = gateway.rows(t.service_requests)
     assert (row.kind, row.holder_kind, row.details) == ("voluntary_insurance", "phone", {
         "insured_months": 24, "left_on": "2025-11-23", "insured_number": "2000123", "income": 52500,
@@ -166,7 +160,7 @@ def test_a_self_employed_worker_sees_the_yearly_contribution_and_enrols(gateway:
     phone.send("1")
     assert "Chaque mois: 21 500 FCFA" in phone.screen
     phone.send("1")
-    tracking = _tracking("TI", phone.screen)
+    tracking = tracking_number("TI", phone.screen)
     _status(gateway, tracking, "rejected", "Revenu a justifier")
     assert gateway.sms.to(STRANGER) == [
         f"CNSS: votre demande {tracking} (Travailleur indépendant) est rejetée. Revenu a justifier Infos: 8323 (gratuit)."]
@@ -178,7 +172,7 @@ def test_a_phone_with_no_account_follows_its_pre_registration_by_sms(gateway: Ga
     phone = _enrol(gateway)
     phone.walk("1", "Aku Mawuena", "Lome", "1", "60000")
     phone.send("1")
-    tracking = _tracking("DE", phone.screen)
+    tracking = tracking_number("DE", phone.screen)
     _status(gateway, tracking, "in_progress")
     body = texter.reply("DEMANDES", STRANGER_PHONE).body
     assert body.startswith("CNSS, demandes faites depuis ce numéro:") and tracking in body and "en cours" in body
