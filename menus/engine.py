@@ -189,7 +189,7 @@ class Engine:
             lines += [f"{i} {ctx.say(screen.item, item.values)}" for i, item in enumerate(page, start=1)]
         footer = self.nav_line(ctx, screen, more)
         text = "\n".join(head + lines + ([footer] if footer else []))
-        return Reply(_fit(text), False, screen.id)
+        return Reply(_fit(text), False, screen.id, error[0] if error else None)
 
     def nav_line(self, ctx: Ctx, screen: Screen, more: bool) -> str:
         """``98 Suite 0 Retour 00 Accueil`` as far as each applies."""

@@ -31,11 +31,13 @@ class UssdHop:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """A screen to show: ``final`` ends the session; ``screen_id`` labels the hop (no personal data)."""
+    """A screen to show: ``final`` ends the session; ``screen_id`` labels the hop (no personal data);
+    ``error`` is the key of the refusal line shown on top (an invalid input), if any."""
 
     text: str
     final: bool
     screen_id: str
+    error: str | None = None
 
 
 def new_error_id() -> str:

@@ -5,6 +5,7 @@ import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from menus.backend import ScreenBackend
@@ -16,6 +17,7 @@ from menus.screens.auth import entry
 from menus.state import SessionState
 from menus.store import HopLease, SessionBusyError, SessionStore
 from menus.texts import DEFAULT_LANGUAGE, render
+from menus.transcripts import HopRecord, HopRecorder, NoRecorder
 
 logger = logging.getLogger(__name__)
 
@@ -33,33 +35,49 @@ class UssdService:
 
     def __init__(self, store: SessionStore, backend: ScreenBackend, engine: Engine,
                  settings: UssdSettings = UssdSettings(),
-                 executor: ThreadPoolExecutor | None = None) -> None:
+                 executor: ThreadPoolExecutor | None = None, recorder: HopRecorder | None = None) -> None:
         self.store, self.backend, self.engine, self.settings = store, backend, engine, settings
         self.executor = executor or ThreadPoolExecutor(max_workers=16, thread_name_prefix="ussd-backend")
+        self.recorder: HopRecorder = recorder or NoRecorder()
 
     def respond(self, hop: UssdHop) -> Reply:
         """The reply to one hop; a duplicate hop gets the reply it got before, with no side effect."""
         started = time.monotonic()
+        arrived = datetime.now(UTC)
+        reply, new, repeat = self._respond(hop, started)
+        try:
+            self.recorder.record(HopRecord(
+                provider=hop.provider, session_id=hop.session_id, msisdn=hop.msisdn.e164,
+                service_code=hop.service_code, network_code=hop.network_code, at=arrived,
+                duration_ms=(time.monotonic() - started) * 1000, screen=reply.screen_id, final=reply.final,
+                new_session=new, repeat=repeat, error=reply.error))
+        except Exception:  # noqa: BLE001 - operations' records never cost the caller an answer
+            logger.exception("could not record a hop")
+        return reply
+
+    def _respond(self, hop: UssdHop, started: float) -> tuple[Reply, bool, bool]:
+        """The reply, whether it opened a session, and whether it repeats the previous one."""
         try:
             lease = self.store.acquire(f"{hop.provider}:{hop.session_id}", hop.msisdn.e164,
                                        wait=self.settings.lock_wait)
         except SessionBusyError:
-            return Reply(render("common.busy", DEFAULT_LANGUAGE), True, "common.busy")
+            return Reply(render("common.busy", DEFAULT_LANGUAGE), True, "common.busy"), False, False
         try:
             if lease.state is None and not self.backend.limits.new_session(hop.msisdn):
                 self.store.release(lease)  # too many new sessions from this phone: nothing stored, no database
-                return Reply(render("session.too_many", lease.language or DEFAULT_LANGUAGE), True, "session.too_many")
+                return (Reply(render("session.too_many", lease.language or DEFAULT_LANGUAGE), True, "session.too_many"),
+                        True, False)
             state = lease.state
             cached = state.cached_reply() if state else None
             if state is not None and cached is not None and (state.cursor == hop.cursor or cached.final):
                 # A duplicate hop, or a hop after the session ended: the same answer, no side effect.
                 self.store.release(lease)
-                return cached
+                return cached, False, True
             state, reply, caller = self._run(hop, lease, state, started)
             language, state.new_language = state.new_language, None
             self.store.commit(lease, state, checkpoint=self._checkpoint(state, reply, lease), language=language,
                               caller=caller)
-            return reply
+            return reply, lease.state is None, False
         except BaseException:
             self.store.release(lease)
             raise
