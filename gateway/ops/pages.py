@@ -1,0 +1,2 @@
+"""Console pages (placeholder until the pages land)."""
+from __future__ import annotations
