@@ -34,6 +34,7 @@ from menus.receipts import CatalogueReceipts
 from menus.screens.catalog import build_registry
 from menus.service import UssdService, UssdSettings
 from menus.store import SessionStore, StoreTtls
+from menus.transcripts import FanOutRecorder, HopRecorder
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -63,7 +64,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                       _abuse_limits(app.config, clock, redis_client), app.config["GATEWAY_SECRET_KEY"].encode())
     store, probes = _session_store(app.config, redis_client)
     ussd = UssdService(store, backend, Engine(build_registry(), strict=bool(app.config.get("TESTING"))),
-                       UssdSettings(hop_deadline=app.config["USSD_HOP_DEADLINE"]))
+                       UssdSettings(hop_deadline=app.config["USSD_HOP_DEADLINE"]),
+                       recorder=FanOutRecorder(_hop_recorders(app.config, uow_factory)))
     rt = Runtime(engine=engine, uow_factory=uow_factory, clock=clock, rulebook=rulebook, pin_hasher=hasher, sms=sms,
                  ussd=ussd, receipts=CatalogueReceipts(),
                  finance_phones=tuple(Msisdn.parse(p) for p in (app.config["FINANCE_ALERT_PHONES"] or "").split(",")
@@ -81,6 +83,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(bank_api.mobile_money)
     cli.register(app)
     return app
+
+
+def _hop_recorders(config: Mapping[str, Any], uow_factory: SqlAlchemyUnitOfWorkFactory) -> list[HopRecorder]:
+    """Who receives every answered hop's record (metrics, the hop log for the console)."""
+    return []
 
 
 def _pin_policy(config: Mapping[str, Any]) -> PinPolicy:

@@ -1,9 +1,12 @@
 """What each USSD hop leaves for operations: screen ids, timings and outcome, never what was typed."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,3 +46,19 @@ class NoRecorder:
 
     def record(self, hop: HopRecord) -> None:
         """Drop ``hop``."""
+
+
+class FanOutRecorder:
+    """Hands each hop record to several recorders (metrics, the hop log...); one failing spares the others."""
+
+    def __init__(self, recorders: list[HopRecorder]) -> None:
+        """Fan out to ``recorders``, in order."""
+        self.recorders = recorders
+
+    def record(self, hop: HopRecord) -> None:
+        """Give ``hop`` to every recorder."""
+        for recorder in self.recorders:
+            try:
+                recorder.record(hop)
+            except Exception:  # noqa: BLE001 - a recorder must not cost the caller an answer, nor the others
+                log.exception("hop recorder %s failed", type(recorder).__name__)
