@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ from menus.receipts import CatalogueReceipts
 from menus.screens.catalog import build_registry
 from menus.service import UssdService, UssdSettings
 from menus.store import SessionStore, StoreTtls
+from menus.phone_registry import RegistryRefresher
 from menus.transcripts import FanOutRecorder, HopRecorder
 
 if TYPE_CHECKING:
@@ -62,10 +64,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     redis_client = _redis_client(app.config)
     backend = Backend(uow_factory, clock, rulebook, hasher, sms, _pin_policy(app.config),
                       _abuse_limits(app.config, clock, redis_client), app.config["GATEWAY_SECRET_KEY"].encode())
-    store, probes = _session_store(app.config, redis_client)
+    store, probes = _session_store(app.config, redis_client, clock)
+    uow_factory.registrations = store  # every registration committed is told to the caller cache and registry
     ussd = UssdService(store, backend, Engine(build_registry(), strict=bool(app.config.get("TESTING"))),
                        UssdSettings(hop_deadline=app.config["USSD_HOP_DEADLINE"]),
-                       recorder=FanOutRecorder(_hop_recorders(app.config, uow_factory)))
+                       recorder=FanOutRecorder(_hop_recorders(app.config, uow_factory)),
+                       registry=_registry_refresher(app.config, store, backend))
     rt = Runtime(engine=engine, uow_factory=uow_factory, clock=clock, rulebook=rulebook, pin_hasher=hasher, sms=sms,
                  ussd=ussd, receipts=CatalogueReceipts(),
                  finance_phones=tuple(Msisdn.parse(p) for p in (app.config["FINANCE_ALERT_PHONES"] or "").split(",")
@@ -123,16 +127,31 @@ def _abuse_limits(config: Mapping[str, Any], clock: Clock, client: Redis | None)
     return AbuseLimits(limiter or MemoryRateLimiter(now), settings)
 
 
-def _session_store(config: Mapping[str, Any], client: Redis | None) -> tuple[SessionStore, dict[str, Any]]:
+def _registry_refresher(config: Mapping[str, Any], store: SessionStore, backend: Backend) -> RegistryRefresher | None:
+    """With Redis, keep its list of registered phones fresh so strangers are told without a lookup."""
+    from menus.redis_store import RedisSessionStore
+
+    if not isinstance(store, RedisSessionStore) or not config["USSD_REGISTRY_FRESH_SECONDS"]:
+        return None
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phone-registry")
+    return RegistryRefresher(store, backend.registered_phones, config["USSD_REGISTRY_FRESH_SECONDS"], executor)
+
+
+def _session_store(config: Mapping[str, Any], client: Redis | None,
+                   clock: Clock) -> tuple[SessionStore, dict[str, Any]]:
     ttls = StoreTtls(session=config["USSD_SESSION_TTL"], resume=config["USSD_RESUME_WINDOW"],
                      caller=config["USSD_CALLER_CACHE_TTL"])
     if config.get("SESSION_STORE") is not None:
         return config["SESSION_STORE"], {}  # injected (tests with a controllable clock)
+
+    def wall() -> float:  # session-limit windows follow the app clock, as the other limits do
+        return clock.now().timestamp()
+
     if client is None:
-        return MemorySessionStore(ttls), {}
+        return MemorySessionStore(ttls, wall_clock=wall), {}
     from menus.redis_store import RedisSessionStore
 
-    return RedisSessionStore(client, ttls), {"redis": client.ping}
+    return RedisSessionStore(client, ttls, wall_clock=wall), {"redis": client.ping}
 
 
 def _alert_senders(config: Mapping[str, Any]) -> dict[str, AlertSender]:

@@ -111,6 +111,9 @@ SETTINGS: dict[str, tuple[Any, ...]] = {
                            _positive_int),
     "USSD_CALLER_CACHE_TTL": ("60", "Seconds the accounts of a calling phone stay cached in the session store "
                               "(0: look them up on every new session)", _non_negative_int),
+    "USSD_REGISTRY_FRESH_SECONDS": ("300", "Seconds a refresh of Redis's list of registered phones stays trusted to tell "
+                                    "unregistered callers without a database lookup (0: always look up)",
+                                    _non_negative_int),
     "PIN_PEPPER": (None, "Keys of the stored PIN hashes, 'k2:secret,k1:older': the first hashes, all verify "
                    "(secret; required in production; unset: a development key)", _peppers),
     "PIN_MAX_ATTEMPTS": ("3", "Wrong PINs that lock USSD access", _positive_int),

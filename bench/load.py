@@ -274,6 +274,7 @@ def main() -> None:
     parser.add_argument("--server", choices=("granian", "gunicorn-sync", "gunicorn-gthread"), default="granian")
     parser.add_argument("--threads", type=int, default=8, help="server threads (granian blocking, gthread)")
     parser.add_argument("--port", type=int, default=8770, help="the app; the bare handler gets port + 1")
+    parser.add_argument("--profile", metavar="FILE", help="py-spy the app's worker during its runs (collapsed stacks)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
     url = database(args, workdir)
@@ -284,6 +285,11 @@ def main() -> None:
     bare = start_server(args.server, "bench.bare:create_app", args.port + 1, args.threads,
                         {**base, "REDIS_URL": BARE_REDIS}, workdir / "bare.log")
     os.sched_setaffinity(0, {1})
+    profiler = None
+    if args.profile:
+        profiler = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(app.pid),
+                                     "--subprocesses", "--format", "raw", "--rate", "500", "--gil", "--output", args.profile],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     print(f"database {url.split('@')[-1]}, server {args.server} (1 worker, {args.threads} threads, core 0), "
           f"client on core 1, {args.seconds:.0f} s per run, {os.cpu_count()} cores")
     print("| journey   | ph. |  hops/s | sess/s |  p50ms |  p95ms |  p99ms | srvCPU ms/hop | cliCPU | Redis B/sess "
@@ -304,6 +310,9 @@ def main() -> None:
                 kinds.update({f"{name}@{phones} {k}": v // max(result.redis_keys[k], 1)
                               for k, v in result.redis_bytes.items()})
     finally:
+        if profiler is not None:
+            profiler.send_signal(2)
+            profiler.wait(timeout=30)
         for server in (app, bare):
             server.terminate()
             server.wait(timeout=10)

@@ -58,6 +58,14 @@ class PhoneRegistrations(Protocol):
         ...
 
 
+class PhoneDirectory(Protocol):
+    """Every phone registered on an account, whatever the account."""
+
+    def all_msisdns(self) -> list[str]:
+        """The registered phones (E.164), each once."""
+        ...
+
+
 class EmployerRepository(Protocol):
     """Employers by employer number and by registered phone."""
 
@@ -223,6 +231,7 @@ class UnitOfWork(Protocol):
 
     employers: EmployerRepository
     insured_persons: InsuredPersonRepository
+    phones: PhoneDirectory
     declarations: DeclarationRepository
     ledger: LedgerRepository
     references: PaymentReferenceRepository

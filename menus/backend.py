@@ -117,6 +117,10 @@ class Backend:
         """Accounts registered on a phone."""
         return directory.holders_of(msisdn, uow=self.uow_factory())
 
+    def registered_phones(self) -> list[str]:
+        """Every registered phone (E.164)."""
+        return directory.registered_phones(uow=self.uow_factory())
+
     def credential_status(self, kind: HolderKind, number: str) -> CredentialStatus:
         """PIN set? locked until when? blocked until an agent unlocks it?"""
         return credentials.credential_status(kind, number, uow=self.uow_factory(), clock=self.clock,

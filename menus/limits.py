@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -62,10 +63,13 @@ class AbuseLimits:
       auto-responders cannot loop on SMS credit during an outage; STOP still takes effect).
     """
 
-    def __init__(self, limiter: RateLimiter, settings: LimitSettings = LimitSettings()) -> None:
-        """Limits over ``limiter``."""
+    def __init__(self, limiter: RateLimiter, settings: LimitSettings = LimitSettings(),
+                 on_refused: Callable[[str], None] | None = None) -> None:
+        """Limits over ``limiter``; ``on_refused(limit name)`` is told of each event refused for being over its
+        limit (metrics; it must return at once and never raise)."""
         self.limiter = limiter
         self.settings = settings
+        self.on_refused = on_refused
         self._activation_gap = Limit("activation_gap", 1, settings.activation_sms_gap, fail_open=False)
         self._activation_day = Limit("activation_day", settings.activation_sms_per_day, 24 * 3600, fail_open=False)
         self._sessions = Limit("sessions", settings.sessions_per_minute, 60, fail_open=True)
@@ -83,7 +87,16 @@ class AbuseLimits:
             return limit.fail_open
         if not admitted:
             logger.warning("rate limit %s reached for msisdn=%s", limit.name, phone.masked)
+            self._tell_refused(limit)
         return admitted
+
+    def _tell_refused(self, limit: Limit) -> None:
+        if self.on_refused is None:
+            return
+        try:
+            self.on_refused(limit.name)
+        except Exception:  # noqa: BLE001 - counting a refusal never changes the answer
+            logger.exception("rate limit observer failed")
 
     def activation_sms(self, phone: Msisdn) -> bool:
         """May an activation code be texted to ``phone`` now? (counts it when yes)."""
@@ -92,6 +105,17 @@ class AbuseLimits:
     def new_session(self, phone: Msisdn) -> bool:
         """May ``phone`` start one more USSD session now?"""
         return self.admit(self._sessions, phone)
+
+    def session_window(self) -> tuple[int, float] | None:
+        """The new-session limit as (count, window seconds) for a session store that counts it itself
+        (under the session lock, in the same round trip); None when unlimited."""
+        limit = self._sessions
+        return (limit.count, limit.window) if limit.count > 0 and limit.window > 0 else None
+
+    def session_refused(self, phone: Msisdn) -> None:
+        """A session store refused a new session of ``phone`` under ``session_window``."""
+        logger.warning("rate limit %s reached for msisdn=%s", self._sessions.name, phone.masked)
+        self._tell_refused(self._sessions)
 
     def keyword_reply(self, phone: Msisdn) -> bool:
         """May one more keyword reply be texted to ``phone`` now?"""

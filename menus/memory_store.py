@@ -43,11 +43,14 @@ class MemorySessionStore:
     ``clock`` drives expiry; the ``wait`` budget of ``acquire`` is real time (``time.monotonic``).
     """
 
-    def __init__(self, ttls: StoreTtls = StoreTtls(), clock: Callable[[], float] = time.monotonic) -> None:
-        """An empty store."""
+    def __init__(self, ttls: StoreTtls = StoreTtls(), clock: Callable[[], float] = time.monotonic,
+                 wall_clock: Callable[[], float] = time.time) -> None:
+        """An empty store; ``wall_clock`` stamps session-limit events."""
         self.ttls = ttls
         self.round_trips = 0
         self._clock = clock
+        self._wall_clock = wall_clock
+        self._session_starts: dict[str, list[float]] = {}
         self._data: dict[str, tuple[str, float]] = {}
         self._mutex = threading.Lock()
         self._changed = threading.Condition(self._mutex)
@@ -74,8 +77,10 @@ class MemorySessionStore:
             del self._data[key]
         self._next_sweep = now + SWEEP_EVERY
 
-    def acquire(self, session_key: str, msisdn: str, *, wait: float) -> HopLease:
-        """Take the session lock (waiting up to ``wait`` s) and read state, checkpoint, language, caller."""
+    def acquire(self, session_key: str, msisdn: str, *, wait: float,
+                session_limit: tuple[int, float] | None = None) -> HopLease:
+        """Take the session lock (waiting up to ``wait`` s) and read state, checkpoint, language, caller;
+        a new session beyond ``session_limit`` (count, window s) comes back ``limited``."""
         token = secrets.token_hex(16)
         deadline = time.monotonic() + wait
         lock_key = f"lock:{session_key}"
@@ -85,16 +90,31 @@ class MemorySessionStore:
                 now = self._clock()
                 if self._get(lock_key, now) is None:
                     self._sweep(now)
+                    state = _state(self._get(f"session:{session_key}", now), "session")
+                    if state is None and session_limit and not self._admit(msisdn, *session_limit):
+                        return HopLease(session_key, msisdn, token, None, None, self._get(f"lang:{msisdn}", now),
+                                        limited=True)
                     self._set(lock_key, token, self.ttls.lock, now)
                     return HopLease(session_key, msisdn, token,
-                                    _state(self._get(f"session:{session_key}", now), "session"),
-                                    _state(self._get(f"resume:{msisdn}", now), "resume"),
+                                    state, _state(self._get(f"resume:{msisdn}", now), "resume"),
                                     self._get(f"lang:{msisdn}", now),
                                     self._get(f"caller:{msisdn}", now) if self.ttls.caller else None)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise SessionBusyError(f"session {session_key!r} stayed locked for {wait:.3f} s")
                 self._changed.wait(min(remaining, MAX_POLL))
+
+    def _admit(self, msisdn: str, count: int, window: float) -> bool:
+        """Sliding window of a phone's new sessions (mutex held); an admitted session is counted."""
+        now = self._wall_clock()
+        starts = [t for t in self._session_starts.get(msisdn, ()) if t > now - window]
+        if len(starts) >= count:
+            self._session_starts[msisdn] = starts
+            return False
+        self._session_starts[msisdn] = [*starts, now]
+        if len(self._session_starts) > 10_000:  # bounded: forget phones with no start in their window
+            self._session_starts = {k: v for k, v in self._session_starts.items() if v and v[-1] > now - window}
+        return True
 
     def commit(self, lease: HopLease, state: SessionState | None, *, checkpoint: SessionState | None,
                language: str | None, caller: str | None = None) -> None:
@@ -129,6 +149,8 @@ class MemorySessionStore:
 
     def release(self, lease: HopLease) -> None:
         """Release the lock without writing; a lock taken over by another hop is left alone."""
+        if lease.limited:
+            return  # never locked
         lock_key = f"lock:{lease.session_key}"
         with self._changed:
             self.round_trips += 1

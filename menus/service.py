@@ -13,6 +13,7 @@ from menus.context import Ctx, DeadlineExceeded
 from menus.dsl import Menu, Pick, Prompt
 from menus.engine import Engine
 from menus.hop import Reply, UssdHop, new_error_id
+from menus.phone_registry import RegistryRefresher
 from menus.screens.auth import entry
 from menus.state import SessionState
 from menus.store import HopLease, SessionBusyError, SessionStore
@@ -35,10 +36,12 @@ class UssdService:
 
     def __init__(self, store: SessionStore, backend: ScreenBackend, engine: Engine,
                  settings: UssdSettings = UssdSettings(),
-                 executor: ThreadPoolExecutor | None = None, recorder: HopRecorder | None = None) -> None:
+                 executor: ThreadPoolExecutor | None = None, recorder: HopRecorder | None = None,
+                 registry: RegistryRefresher | None = None) -> None:
         self.store, self.backend, self.engine, self.settings = store, backend, engine, settings
         self.executor = executor or ThreadPoolExecutor(max_workers=16, thread_name_prefix="ussd-backend")
         self.recorder: HopRecorder = recorder or NoRecorder()
+        self.registry = registry
 
     def respond(self, hop: UssdHop) -> Reply:
         """The reply to one hop; a duplicate hop gets the reply it got before, with no side effect."""
@@ -59,14 +62,17 @@ class UssdService:
         """The reply, whether it opened a session, and whether it repeats the previous one."""
         try:
             lease = self.store.acquire(f"{hop.provider}:{hop.session_id}", hop.msisdn.e164,
-                                       wait=self.settings.lock_wait)
+                                       wait=self.settings.lock_wait,
+                                       session_limit=self.backend.limits.session_window())
         except SessionBusyError:
             return Reply(render("common.busy", DEFAULT_LANGUAGE), True, "common.busy"), False, False
+        if lease.limited:  # too many new sessions from this phone: nothing stored, no database
+            self.backend.limits.session_refused(hop.msisdn)
+            return (Reply(render("session.too_many", lease.language or DEFAULT_LANGUAGE), True, "session.too_many"),
+                    True, False)
+        if lease.registry_stale and self.registry is not None:
+            self.registry.stale()
         try:
-            if lease.state is None and not self.backend.limits.new_session(hop.msisdn):
-                self.store.release(lease)  # too many new sessions from this phone: nothing stored, no database
-                return (Reply(render("session.too_many", lease.language or DEFAULT_LANGUAGE), True, "session.too_many"),
-                        True, False)
             state = lease.state
             cached = state.cached_reply() if state else None
             if state is not None and cached is not None and (state.cursor == hop.cursor or cached.final):

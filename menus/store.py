@@ -8,6 +8,9 @@ from core.domain.msisdn import Msisdn
 from menus.state import SessionState
 
 
+STRANGER = "[]"  # the caller record of a phone known to hold no account (no directory lookup needed)
+
+
 class SessionBusyError(Exception):
     """Another hop of the same session held the lock for longer than we may wait."""
 
@@ -35,22 +38,28 @@ class HopLease:
     checkpoint: SessionState | None
     language: str | None
     caller: str | None = None  # the phone's accounts as last cached (JSON), None when not cached
+    registry_stale: bool = False  # the store's phone registry needs a refresh (``refresh_registry``)
+    limited: bool = False  # a new session refused by the session limit: nothing read, lock already released
 
 
 class SessionStore(Protocol):
     """Sessions keyed by provider and session id; checkpoints and language keyed by phone.
 
-    Key layout (Redis): ``cnss:ussd:session:<key>``, ``cnss:ussd:lock:<key>``,
-    ``cnss:ussd:resume:<msisdn>``, ``cnss:ussd:lang:<msisdn>``, ``cnss:ussd:caller:<msisdn>``,
-    ``cnss:ussd:value:<name>``. Also the ``PhoneRegistrations`` port: a phone whose registration
-    changed is forgotten by the caller cache.
+    Key layout (Redis), every key of a phone under its hash tag ``{pN}`` (N: its registry bucket):
+    ``cnss:ussd:{pN}:session:<key>``, ``cnss:ussd:{pN}:lock:<key>``, ``cnss:ussd:{pN}:resume:<msisdn>``,
+    ``cnss:ussd:{pN}:lang:<msisdn>``, ``cnss:ussd:{pN}:caller:<msisdn>``, ``cnss:ussd:{pN}:registry``,
+    ``cnss:ussd:{pN}:sessions:<msisdn>`` (new sessions in the limit's window), and ``cnss:ussd:value:<name>``. Also the
+    ``PhoneRegistrations`` port: a phone whose registration changed is forgotten by the caller cache.
     """
 
-    def acquire(self, session_key: str, msisdn: str, *, wait: float) -> HopLease:
+    def acquire(self, session_key: str, msisdn: str, *, wait: float,
+                session_limit: tuple[int, float] | None = None) -> HopLease:
         """Take the session lock (waiting up to ``wait`` s) and read state, checkpoint, language and the
-        phone's cached accounts.
+        phone's cached accounts (``STRANGER`` when the store knows the phone holds none).
 
-        One round trip when the lock is free. Raises ``SessionBusyError`` on timeout.
+        With ``session_limit`` (count, window s) a new session beyond the phone's limit comes back
+        ``limited`` (lock released, nothing read). One round trip when the lock is free. Raises
+        ``SessionBusyError`` on timeout.
         """
         ...
 

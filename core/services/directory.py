@@ -32,6 +32,12 @@ def holders_of(msisdn: Msisdn, *, uow: UnitOfWork) -> PhoneHolders:
                             tuple(uow.insured_persons.list_by_phone(msisdn)))
 
 
+def registered_phones(*, uow: UnitOfWork) -> list[str]:
+    """Every phone registered on an account (E.164), for the session store's registry of phones."""
+    with uow:
+        return uow.phones.all_msisdns()
+
+
 def phones_changed(msisdns: Iterable[Msisdn], registrations: PhoneRegistrations | None) -> None:
     """Tell ``registrations`` (the caller cache) that these phones' accounts changed, after the commit.
 

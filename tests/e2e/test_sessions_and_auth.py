@@ -135,7 +135,7 @@ def test_restarting_instead_of_resuming_and_the_resume_window(gateway: Gateway) 
     third.dial()
     third.walk("1234", "4", "052026")
     if gateway.redis is not None:  # Redis keeps real time: check the window it was given
-        (key,) = gateway.redis.scan_iter(match="cnss:ussd:resume:*")
+        (key,) = gateway.redis.scan_iter(match="cnss:ussd:*:resume:*")
         assert 590_000 < gateway.redis.pttl(key) <= 600_000
         gateway.redis.delete(key)
     gateway.clock.advance(minutes=11)

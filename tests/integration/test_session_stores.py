@@ -15,9 +15,10 @@ import redis
 
 from core.domain.msisdn import Msisdn
 from menus.memory_store import MemorySessionStore
-from menus.redis_store import RedisSessionStore
+from menus.redis_store import REGISTRY_BUCKETS, REGISTRY_KEY_TTL, RedisSessionStore
 from menus.state import SessionState
-from menus.store import SessionBusyError, StoreTtls
+from menus.store import STRANGER, SessionBusyError, StoreTtls
+from redis.crc import key_slot
 from tests.conftest import REDIS_URL
 
 Store = MemorySessionStore | RedisSessionStore
@@ -39,7 +40,7 @@ class Backend:
             store.put_raw(f"session:{session_key}", raw, 60)
         else:
             assert self.client is not None
-            self.client.set(f"{self.prefix}session:{session_key}", raw, ex=60)
+            self.client.set(store.hop_keys(session_key, PHONE)[1], raw, ex=60)
 
 
 def _redis_backend(decode_responses: bool) -> Iterator[Backend]:
@@ -232,12 +233,14 @@ def test_every_redis_key_carries_its_configured_ttl(redis_backend: Backend) -> N
     held = store.acquire("at:held", PHONE, wait=1)
     keys = list(client.scan_iter(match=prefix + "*"))
     assert len(keys) == 5 and all(client.pttl(key) > 0 for key in keys)
-    for key, ttl in (("session:at:s1", ttls.session), (f"resume:{PHONE}", ttls.resume),
-                     (f"lang:{PHONE}", ttls.language), ("value:otp:1000001", 120)):
-        assert ttl - 2 <= client.ttl(prefix + key) <= ttl
-    assert 2000 <= client.pttl(f"{prefix}lock:at:held") <= 2500
+    lock, session, resume, lang, _caller = store.hop_keys("at:s1", PHONE)
+    for key, ttl in ((session, ttls.session), (resume, ttls.resume), (lang, ttls.language),
+                     (prefix + "value:otp:1000001", 120)):
+        assert ttl - 2 <= client.ttl(key) <= ttl
+    held_lock = store.hop_keys("at:held", PHONE)[0]
+    assert 2000 <= client.pttl(held_lock) <= 2500
     store.release(held)
-    assert client.exists(f"{prefix}lock:at:held") == 0
+    assert client.exists(held_lock) == 0
 
 
 def test_every_key_in_memory_has_a_ttl() -> None:
@@ -300,7 +303,62 @@ def test_the_cached_caller_key_carries_its_ttl_in_redis(redis_backend: Backend) 
     assert client is not None
     store = redis_backend.store(StoreTtls(caller=45))
     _hop_caller(store, "at:s1")
-    assert 43 <= client.ttl(f"{prefix}caller:{PHONE}") <= 45
+    assert 43 <= client.ttl(store.hop_keys("at:s1", PHONE)[4]) <= 45
+
+
+def test_a_new_session_beyond_the_limit_is_refused_in_the_same_call(backend: Backend) -> None:
+    now = [1_000.0]
+    store = backend.store()
+    store._wall_clock = lambda: now[0]
+    limit = (2, 60.0)
+    for n in range(2):
+        _hop(store, f"at:n{n}", state=_state(f"n{n}"))  # without a limit: not counted
+        lease = store.acquire(f"at:m{n}", PHONE, wait=1, session_limit=limit)
+        assert not lease.limited
+        store.commit(lease, _state(f"m{n}"), checkpoint=None, language="en" if n else None)
+    refused = store.acquire("at:m2", PHONE, wait=1, session_limit=limit)
+    assert refused.limited and refused.state is None and refused.language == "en"
+    store.release(refused)  # harmless: the lock is not held
+    going_on = store.acquire("at:m1", PHONE, wait=1, session_limit=limit)
+    assert not going_on.limited and going_on.state is not None, "a session already open goes on"
+    store.release(going_on)
+    assert not store.acquire("at:o1", OTHER_PHONE, wait=1, session_limit=limit).limited, "another phone is not"
+    again = store.acquire("at:m2", PHONE, wait=1, session_limit=limit)
+    assert again.limited, "a refused session does not free a place"
+    now[0] += 61
+    assert not store.acquire("at:m2", PHONE, wait=1, session_limit=limit).limited, "the window slides"
+
+
+def test_the_registry_tells_strangers_without_a_lookup_while_fresh(redis_backend: Backend) -> None:
+    client = redis_backend.client
+    assert client is not None
+    store = redis_backend.store()
+    assert store.acquire("at:a", OTHER_PHONE, wait=1).registry_stale, "nothing written yet: stale, look it up"
+    assert store.refresh_registry([PHONE], fresh_for=60, read_started=time.time()) == 1
+    stranger = store.acquire("at:b", OTHER_PHONE, wait=1)
+    assert stranger.caller == STRANGER and not stranger.registry_stale
+    registered = store.acquire("at:c", PHONE, wait=1)
+    assert registered.caller is None and not registered.registry_stale, "a registered phone is looked up"
+    store.phone_changed(Msisdn(OTHER_PHONE))  # registered by the gateway itself: known at once
+    assert store.acquire("at:d", OTHER_PHONE, wait=1).caller is None
+    store.refresh_registry([], fresh_for=60, read_started=time.time() - 61)  # a refresh read too long ago
+    assert store.acquire("at:e", "22870000000", wait=1).registry_stale
+    assert store.acquire("at:f", PHONE, wait=1).caller is None, "refreshes only add phones"
+    buckets = list(client.scan_iter(match=redis_backend.prefix + "*registry"))
+    assert len(buckets) == REGISTRY_BUCKETS and all(0 < client.ttl(key) <= REGISTRY_KEY_TTL for key in buckets)
+
+
+def test_one_process_at_a_time_refreshes_the_registry(redis_backend: Backend) -> None:
+    first, second = redis_backend.store(), redis_backend.store()
+    assert first.claim_registry_refresh(30) and not second.claim_registry_refresh(30)
+
+
+def test_every_script_touches_keys_of_one_cluster_slot(redis_backend: Backend) -> None:
+    store = redis_backend.store()
+    for n in range(2_000):
+        phone = f"2289{n:07d}"
+        keys = [*store.hop_keys(f"at:session-{n}", phone), store._registry_key(phone), store._session_limit_key(phone)]
+        assert len({key_slot(key.encode()) for key in keys}) == 1, keys
 
 
 def _hop_caller(store: Store, session_key: str) -> None:

@@ -18,16 +18,31 @@ def _period_or_none(raw: str | None) -> ContributionPeriod | None:
     return ContributionPeriod.parse(raw) if raw else None
 
 
-class _PhoneBook:
-    """Registered phones of a holder kind."""
+class SqlAlchemyPhoneDirectory:
+    """Every registered phone, from the ``phones`` table."""
 
-    def __init__(self, connection: Connection, kind: HolderKind) -> None:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def all_msisdns(self) -> list[str]:
+        """The registered phones (E.164), each once."""
+        return list(self._connection.execute(sa.select(t.phones.c.msisdn).distinct()).scalars())
+
+
+class _PhoneBook:
+    """Registered phones of a holder kind; ``touched`` collects every phone added or removed."""
+
+    def __init__(self, connection: Connection, kind: HolderKind, touched: set[str] | None = None) -> None:
         self._connection = connection
         self._kind = kind.value
+        self._touched = touched if touched is not None else set()
 
     def save(self, holder_number: str, phones: Sequence[Msisdn]) -> None:
-        self._connection.execute(sa.delete(t.phones).where(
-            t.phones.c.holder_kind == self._kind, t.phones.c.holder_number == holder_number))
+        removed = self._connection.execute(sa.delete(t.phones).where(
+            t.phones.c.holder_kind == self._kind, t.phones.c.holder_number == holder_number
+        ).returning(t.phones.c.msisdn))
+        self._touched.update(removed.scalars())
+        self._touched.update(phone.e164 for phone in phones)
         if phones:
             self._connection.execute(sa.insert(t.phones), [
                 {"holder_kind": self._kind, "holder_number": holder_number, "msisdn": phone.e164}
@@ -49,9 +64,9 @@ class _PhoneBook:
 class SqlAlchemyEmployerRepository:
     """Employers in the ``employers`` and ``phones`` tables."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, touched: set[str] | None = None) -> None:
         self._connection = connection
-        self._phones = _PhoneBook(connection, HolderKind.EMPLOYER)
+        self._phones = _PhoneBook(connection, HolderKind.EMPLOYER, touched)
 
     @duplicates_as_domain
     def add(self, employer: Employer) -> None:
@@ -85,9 +100,9 @@ class SqlAlchemyEmployerRepository:
 class SqlAlchemyInsuredPersonRepository:
     """Insured persons with their declared pay and employments."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, touched: set[str] | None = None) -> None:
         self._connection = connection
-        self._phones = _PhoneBook(connection, HolderKind.INSURED)
+        self._phones = _PhoneBook(connection, HolderKind.INSURED, touched)
 
     @duplicates_as_domain
     def add(self, person: InsuredPerson) -> None:

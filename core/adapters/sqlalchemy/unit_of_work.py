@@ -7,11 +7,17 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 
 from core import ports
+from core.domain.msisdn import Msisdn
+from core.services.directory import phones_changed
 
 from core.adapters.sqlalchemy.accounts_repo import SqlAlchemyDeclarationRepository, SqlAlchemyLedgerRepository
 from core.adapters.sqlalchemy.inbound_repo import SqlAlchemyAlertRepository, SqlAlchemyInboundRepository
 from core.adapters.sqlalchemy.outbox_repo import SqlAlchemyOutboxRepository, SqlAlchemyRejectionRepository
-from core.adapters.sqlalchemy.parties_repo import SqlAlchemyEmployerRepository, SqlAlchemyInsuredPersonRepository
+from core.adapters.sqlalchemy.parties_repo import (
+    SqlAlchemyEmployerRepository,
+    SqlAlchemyInsuredPersonRepository,
+    SqlAlchemyPhoneDirectory,
+)
 from core.adapters.sqlalchemy.payments_repo import SqlAlchemyPaymentReferenceRepository, SqlAlchemyPaymentRepository
 from core.adapters.sqlalchemy.sms_repo import SqlAlchemyDeliveryReportRepository, SqlAlchemyOptOutRepository
 from core.adapters.sqlalchemy.requests_repo import (
@@ -27,6 +33,7 @@ class SqlAlchemyUnitOfWork:
 
     employers: ports.EmployerRepository
     insured_persons: ports.InsuredPersonRepository
+    phones: ports.PhoneDirectory
     declarations: ports.DeclarationRepository
     ledger: ports.LedgerRepository
     references: ports.PaymentReferenceRepository
@@ -42,17 +49,20 @@ class SqlAlchemyUnitOfWork:
     opt_outs: ports.OptOutRepository
     delivery_reports: ports.DeliveryReportRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, registrations: ports.PhoneRegistrations | None = None) -> None:
         self._engine = engine
+        self._registrations = registrations
         self._connection: Connection | None = None
+        self._touched_phones: set[str] = set()  # phones added to or removed from an account, not yet told
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         if self._connection is not None:
             raise RuntimeError("unit of work already in use")
         connection = self._engine.connect()
         self._connection = connection  # SQLAlchemy 2 autobegins a transaction on first use
-        self.employers = SqlAlchemyEmployerRepository(connection)
-        self.insured_persons = SqlAlchemyInsuredPersonRepository(connection)
+        self.employers = SqlAlchemyEmployerRepository(connection, self._touched_phones)
+        self.insured_persons = SqlAlchemyInsuredPersonRepository(connection, self._touched_phones)
+        self.phones = SqlAlchemyPhoneDirectory(connection)
         self.declarations = SqlAlchemyDeclarationRepository(connection)
         self.ledger = SqlAlchemyLedgerRepository(connection)
         self.references = SqlAlchemyPaymentReferenceRepository(connection)
@@ -83,18 +93,24 @@ class SqlAlchemyUnitOfWork:
         if self._connection is None:
             raise RuntimeError("commit outside 'with'")
         self._connection.commit()
+        if self._touched_phones:  # told after the commit: a cache refilled in between only sees the change
+            touched = sorted(self._touched_phones)
+            self._touched_phones.clear()
+            phones_changed((Msisdn(phone) for phone in touched), self._registrations)
 
     def rollback(self) -> None:
         """Discard everything not committed."""
+        self._touched_phones.clear()
         if self._connection is not None:
             self._connection.rollback()
 
 
 class SqlAlchemyUnitOfWorkFactory:
-    """Makes units of work bound to one engine."""
+    """Makes units of work bound to one engine; ``registrations`` is told of every phone whose accounts changed."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, registrations: ports.PhoneRegistrations | None = None) -> None:
         self.engine = engine
+        self.registrations = registrations
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.engine)
+        return SqlAlchemyUnitOfWork(self.engine, self.registrations)
