@@ -11,6 +11,7 @@ from typing import Protocol
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = 5.0  # seconds a process waits before trying again after an attempt (its own, or a failed one)
+CLAIM_SECONDS = 120.0  # a refresh claim outlives a process that died refreshing by this much at most
 
 
 class PhoneRegistry(Protocol):
@@ -21,7 +22,11 @@ class PhoneRegistry(Protocol):
         ...
 
     def claim_registry_refresh(self, seconds: float) -> bool:
-        """True for one caller among all processes per ``seconds``."""
+        """True for one caller among all processes until ``end_registry_refresh`` (or ``seconds``)."""
+        ...
+
+    def end_registry_refresh(self) -> None:
+        """Give up the claim."""
         ...
 
 
@@ -52,10 +57,14 @@ class RegistryRefresher:
     def refresh(self) -> int | None:
         """Refresh now if this process wins the claim; the number of phones written, or None."""
         try:
-            if not self.registry.claim_registry_refresh(max(RETRY_AFTER, self.fresh_for / 2)):
+            if not self.registry.claim_registry_refresh(CLAIM_SECONDS):
                 return None
-            started = time.time()
-            written = self.registry.refresh_registry(self.phones(), fresh_for=self.fresh_for, read_started=started)
+            try:
+                started = time.time()
+                written = self.registry.refresh_registry(self.phones(), fresh_for=self.fresh_for,
+                                                         read_started=started)
+            finally:
+                self.registry.end_registry_refresh()
         except Exception as exc:  # noqa: BLE001 - callers are simply looked up until a refresh succeeds
             log.warning("phone registry refresh failed: %s", type(exc).__name__)
             return None

@@ -144,7 +144,8 @@ def phone_tag(msisdn: str) -> str:
 class RedisSessionStore:
     """``SessionStore`` on Redis (a single server or a Redis Cluster: every script's keys share a hash tag).
 
-    ``round_trips`` counts network round trips (one per pipeline execute or command/script call):
+    ``round_trips`` counts the network round trips of hops and values (one per pipeline execute or
+    command/script call; the registry's background refresh counts apart, in ``maintenance_trips``):
     an uncontended hop costs exactly two, ``acquire`` then ``commit``, a new session's limit and the
     registry check included. A script call counts as one even on the rare first EVALSHA after a server
     restart, which redis-py follows with SCRIPT LOAD.
@@ -162,6 +163,7 @@ class RedisSessionStore:
         self.ttls = ttls
         self.prefix = prefix
         self.round_trips = 0
+        self.maintenance_trips = 0
         self._wall_clock = wall_clock
         self._count_lock = threading.Lock()
         self._release: Script = client.register_script(_RELEASE_LUA)
@@ -275,16 +277,22 @@ class RedisSessionStore:
             pipe.expire(key, REGISTRY_KEY_TTL)
             if n % 512 == 0:
                 pipe.execute()
-                self._trip()
+                self.maintenance_trips += 1
         pipe.execute()
-        self._trip()
+        self.maintenance_trips += 1
         return written
 
     def claim_registry_refresh(self, seconds: float) -> bool:
-        """True for one caller among all processes per ``seconds``: who refreshes the registry now."""
+        """True for one caller among all processes until it calls ``end_registry_refresh`` (or for ``seconds``,
+        should it die first): who refreshes the registry now."""
         claimed = self.client.set(f"{self.prefix}registry-refresh", "1", nx=True, px=_ms(seconds))
-        self._trip()
+        self.maintenance_trips += 1
         return bool(claimed)
+
+    def end_registry_refresh(self) -> None:
+        """Give up the claim taken by ``claim_registry_refresh``."""
+        self.client.delete(f"{self.prefix}registry-refresh")
+        self.maintenance_trips += 1
 
     def put_value(self, name: str, value: str, ttl: int) -> None:
         """Store a short-lived value for ``ttl`` seconds."""

@@ -94,7 +94,8 @@ def gateway(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Gateway]
     client_redis = None
     if request.param == "sqlite-memory":
         config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'gateway.db'}"
-        config["SESSION_STORE"] = MemorySessionStore(clock=lambda: clock.instant.timestamp())
+        now = lambda: clock.instant.timestamp()  # noqa: E731 - expiry and session limits on the test clock
+        config["SESSION_STORE"] = MemorySessionStore(clock=now, wall_clock=now)
     else:
         config["DATABASE_URL"] = request.getfixturevalue("postgres_url")
         config["REDIS_URL"] = REDIS_URL

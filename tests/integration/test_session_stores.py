@@ -351,6 +351,8 @@ def test_the_registry_tells_strangers_without_a_lookup_while_fresh(redis_backend
 def test_one_process_at_a_time_refreshes_the_registry(redis_backend: Backend) -> None:
     first, second = redis_backend.store(), redis_backend.store()
     assert first.claim_registry_refresh(30) and not second.claim_registry_refresh(30)
+    first.end_registry_refresh()
+    assert second.claim_registry_refresh(30)
 
 
 def test_every_script_touches_keys_of_one_cluster_slot(redis_backend: Backend) -> None:
