@@ -9,10 +9,15 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
-from config import DEVELOPMENT_SECRET_KEY, PRODUCTION, check_production, load_config
+from config import DEVELOPMENT_SECRET_KEY, PRODUCTION, ConfigError, check_production, load_config
 from core.adapters.outbox_sms import OutboxSmsSender
 from core.adapters.sqlalchemy.database import make_engine
+from core.adapters.sqlalchemy.incidents_repo import SqlAlchemyIncidentRepository
+from core.adapters.sqlalchemy.migrate import head_revision
+from core.adapters.sqlalchemy.outbox_depth import outbox_depth
 from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from core.clock import SystemClock
 from core.domain.alerts import AlertSender, senders_from_config
@@ -22,10 +27,16 @@ from core.domain.pins import DEVELOPMENT_PEPPER, PinHasher, PinPolicy
 from core.ports import Clock
 from gateway import cli, edge, health
 from gateway.logs import configure_logging
+from gateway import metrics_page
+from gateway.incidents import EXTENSION as INCIDENTS, IncidentRegister
+from gateway.metrics import GatewayMetrics, MeteredBackend, MetricsRecorder, metrics_for
 from gateway.africastalking import routes as at_routes
 from gateway.bank import api as bank_api
 from gateway.bank.signing import parse_secrets
+from gateway.hop_log import HopLog
 from gateway.runtime import Runtime
+from gateway import simulator
+from gateway import ops
 from menus.backend import Backend
 from menus.engine import Engine
 from menus.limits import AbuseLimits, LimitSettings, RateLimiter
@@ -62,14 +73,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     hasher = app.config.get("PIN_HASHER") or PinHasher(peppers=app.config["PIN_PEPPER"] or (DEVELOPMENT_PEPPER,))
     sms = app.config.get("SMS_SENDER") or OutboxSmsSender(uow_factory, clock)  # every SMS is an outbox row
     redis_client = _redis_client(app.config)
-    backend = Backend(uow_factory, clock, rulebook, hasher, sms, _pin_policy(app.config),
-                      _abuse_limits(app.config, clock, redis_client), app.config["GATEWAY_SECRET_KEY"].encode())
+    metrics = _metrics(app.config)
+    incidents = _incident_register(app.config, clock)  # the error register, best effort
+    backend = MeteredBackend(uow_factory, clock, rulebook, hasher, sms, _pin_policy(app.config),
+                             _abuse_limits(app.config, clock, redis_client, metrics),
+                             app.config["GATEWAY_SECRET_KEY"].encode(), on_lockout=metrics.pin_lockouts.inc)
     store, probes = _session_store(app.config, redis_client, clock)
     uow_factory.registrations = store  # every registration committed is told to the caller cache and registry
     ussd = UssdService(store, backend, Engine(build_registry(), strict=bool(app.config.get("TESTING"))),
                        UssdSettings(hop_deadline=app.config["USSD_HOP_DEADLINE"]),
-                       recorder=FanOutRecorder(_hop_recorders(app.config, uow_factory)),
-                       registry=_registry_refresher(app.config, store, backend))
+                       recorder=FanOutRecorder(_hop_recorders(app.config, uow_factory, metrics)),
+                       registry=_registry_refresher(app.config, store, backend), incidents=incidents)
     rt = Runtime(engine=engine, uow_factory=uow_factory, clock=clock, rulebook=rulebook, pin_hasher=hasher, sms=sms,
                  ussd=ussd, receipts=CatalogueReceipts(),
                  finance_phones=tuple(Msisdn.parse(p) for p in (app.config["FINANCE_ALERT_PHONES"] or "").split(",")
@@ -79,19 +93,31 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MOBILE_MONEY_SECRETS"] = parse_secrets(app.config["MOBILE_MONEY_SECRETS"])
     rt.readiness["database"] = lambda: _ping_database(rt)
     rt.readiness.update(probes)
+    rt.readiness["migrations"] = health.migrations_probe(engine, head_revision())
     app.extensions["cnss"] = rt
     edge.install(app)
+    app.extensions[INCIDENTS] = incidents
+    metrics_page.install(app, metrics, metrics_page.OutboxDepthCollector(lambda: outbox_depth(engine)))
     app.register_blueprint(health.blueprint)
     app.register_blueprint(at_routes.blueprint)
     app.register_blueprint(bank_api.bank)
     app.register_blueprint(bank_api.mobile_money)
+    if app.config["GATEWAY_ENV"] != PRODUCTION:
+        app.register_blueprint(simulator.blueprint)  # the web phone: development only, 404 in production
+    app.register_blueprint(ops.register_pages())  # the operations console (/ops), staff only
     cli.register(app)
     return app
 
 
-def _hop_recorders(config: Mapping[str, Any], uow_factory: SqlAlchemyUnitOfWorkFactory) -> list[HopRecorder]:
+def _hop_recorders(config: Mapping[str, Any], uow_factory: SqlAlchemyUnitOfWorkFactory,
+                   metrics: GatewayMetrics) -> list[HopRecorder]:
     """Who receives every answered hop's record (metrics, the hop log for the console)."""
-    return []
+    recorders: list[HopRecorder] = [MetricsRecorder(metrics)]
+    if config["HOP_LOG_ENABLED"]:
+        hop_log = HopLog(uow_factory)  # written in the background, read by the console
+        hop_log.flush_when_disposed(uow_factory.engine)
+        recorders.append(hop_log)
+    return recorders
 
 
 def _pin_policy(config: Mapping[str, Any]) -> PinPolicy:
@@ -110,7 +136,8 @@ def _redis_client(config: Mapping[str, Any]) -> Redis | None:
     return redis.Redis.from_url(config["REDIS_URL"], socket_timeout=timeout, socket_connect_timeout=timeout)
 
 
-def _abuse_limits(config: Mapping[str, Any], clock: Clock, client: Redis | None) -> AbuseLimits:
+def _abuse_limits(config: Mapping[str, Any], clock: Clock, client: Redis | None,
+                  metrics: GatewayMetrics) -> AbuseLimits:
     """Limits counted in Redis when REDIS_URL is set, in process otherwise; windows follow the app clock."""
     def now() -> float:
         return clock.now().timestamp()
@@ -124,7 +151,23 @@ def _abuse_limits(config: Mapping[str, Any], clock: Clock, client: Redis | None)
                              activation_sms_gap=config["ACTIVATION_SMS_GAP_SECONDS"],
                              sessions_per_minute=config["USSD_SESSIONS_PER_MINUTE"],
                              keyword_replies_per_hour=config["KEYWORD_REPLIES_PER_HOUR"])
-    return AbuseLimits(limiter or MemoryRateLimiter(now), settings)
+    return AbuseLimits(limiter or MemoryRateLimiter(now), settings, on_refused=metrics.rate_limit)
+
+
+def _incident_register(config: Mapping[str, Any], clock: Clock) -> IncidentRegister:
+    """The error register, on an unpooled engine: incidents are rare, written off the request thread, and
+    each write closes its own connection (none is left checked out when the app's engine is disposed)."""
+    engine = make_engine(config["DATABASE_URL"], connect_timeout=config["DB_CONNECT_TIMEOUT"],
+                         statement_timeout_ms=config["DB_STATEMENT_TIMEOUT_MS"], poolclass=NullPool)
+    return IncidentRegister(SqlAlchemyIncidentRepository(engine), clock)
+
+
+def _metrics(config: Mapping[str, Any]) -> GatewayMetrics:
+    """The app's metrics; in multi-process mode (PROMETHEUS_MULTIPROC_DIR) summed over every process."""
+    try:
+        return metrics_for(config["PROMETHEUS_MULTIPROC_DIR"])
+    except ValueError as exc:
+        raise ConfigError(f"invalid settings: PROMETHEUS_MULTIPROC_DIR ({exc})") from exc
 
 
 def _registry_refresher(config: Mapping[str, Any], store: SessionStore, backend: Backend) -> RegistryRefresher | None:
@@ -134,7 +177,15 @@ def _registry_refresher(config: Mapping[str, Any], store: SessionStore, backend:
     if not isinstance(store, RedisSessionStore) or not config["USSD_REGISTRY_FRESH_SECONDS"]:
         return None
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phone-registry")
-    return RegistryRefresher(store, backend.registered_phones, config["USSD_REGISTRY_FRESH_SECONDS"], executor)
+    refresher = RegistryRefresher(store, backend.registered_phones, config["USSD_REGISTRY_FRESH_SECONDS"], executor)
+    engine = getattr(backend.uow_factory, "engine", None)
+    if engine is not None:  # once the engine is disposed (shutdown), no refresh starts again
+        def disposed(_engine: object) -> None:
+            refresher.close()  # waits for a refresh under way (call close() before dispose() to return its connection)
+            engine.pool.dispose()  # and closes a connection it may have opened meanwhile
+
+        sa.event.listen(engine, "engine_disposed", disposed)
+    return refresher
 
 
 def _session_store(config: Mapping[str, Any], client: Redis | None,

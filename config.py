@@ -48,6 +48,12 @@ def _networks(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, 
     return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
 
 
+def _directory(raw: str) -> str:
+    if not os.path.isdir(raw) or not os.access(raw, os.W_OK):
+        raise ValueError("must be an existing writable directory")
+    return raw
+
+
 def _log_format(raw: str) -> str:
     if raw not in ("json", "text"):
         raise ValueError("must be json or text")
@@ -114,6 +120,10 @@ SETTINGS: dict[str, tuple[Any, ...]] = {
     "USSD_REGISTRY_FRESH_SECONDS": ("300", "Seconds a refresh of Redis's list of registered phones stays trusted to tell "
                                     "unregistered callers without a database lookup (0: always look up)",
                                     _non_negative_int),
+    "HOP_LOG_ENABLED": ("true", "Record every USSD hop (screen ids and timings) for the console, written in the "
+                        "background", lambda raw: raw.strip().lower() in ("1", "true", "yes", "on")),
+    "RETENTION_DAYS": ("90", "Days incoming SMS, USSD hop records and session reports are kept (purge command)",
+                       _positive_int),
     "PIN_PEPPER": (None, "Keys of the stored PIN hashes, 'k2:secret,k1:older': the first hashes, all verify "
                    "(secret; required in production; unset: a development key)", _peppers),
     "PIN_MAX_ATTEMPTS": ("3", "Wrong PINs that lock USSD access", _positive_int),
@@ -138,8 +148,15 @@ SETTINGS: dict[str, tuple[Any, ...]] = {
     "DB_POOL_TIMEOUT": ("2", "Seconds to wait for a free database connection", _positive_float),
     "REDIS_TIMEOUT": ("1", "Seconds of Redis connect and socket timeout", _positive_float),
     "READINESS_TIMEOUT": ("0.8", "Seconds /readyz waits for its probes", _positive_float),
+    "METRICS_TOKEN": (None, "Bearer token /metrics requires (secret); unset: /metrics open in development, "
+                      "closed in production"),
+    "PROMETHEUS_MULTIPROC_DIR": (None, "Directory where every worker process writes its metrics, summed by "
+                                 "/metrics (emptied at each deploy's start); unset: one process's metrics",
+                                 _directory),
     "LOG_LEVEL": ("INFO", "Lowest level logged", _level),
     "LOG_FORMAT": ("json", "json (one JSON object per line) or text", _log_format),
+    "OPS_SESSION_HOURS": ("8", "Hours a console sign-in lasts at most", _positive_float),
+    "OPS_IDLE_MINUTES": ("30", "Minutes without a console request after which staff sign in again", _positive_float),
 }
 
 

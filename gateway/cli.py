@@ -17,7 +17,7 @@ from core.domain.outbox import OutboundMessage
 from core.domain.parties import HolderKind
 from core.services.credentials import unlock_pin
 from core.services.demo import DEMO_ACCOUNTANT_PHONE, DEMO_ACCOUNTS, seed_demo
-from gateway import cli_outbox, cli_reconcile, cli_remind, cli_requests
+from gateway import cli_outbox, cli_reconcile, cli_remind, cli_requests, cli_retention
 from gateway.runtime import runtime
 from menus import lint, texts
 from menus.screens.catalog import build_registry
@@ -164,3 +164,4 @@ def register(app: Flask) -> None:
     cli_reconcile.register(app)
     cli_remind.register(app)
     cli_requests.register(app)
+    cli_retention.register(app)

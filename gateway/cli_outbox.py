@@ -18,6 +18,7 @@ from core.ports import Transport
 from core.services.outbox_worker import LEASE_SAFETY_SHARE, WorkReport, drain
 from gateway.africastalking.sms_send import AfricasTalkingSmsTransport
 from gateway.email.smtp import SmtpTransport
+from gateway.metrics import current_metrics
 from gateway.runtime import runtime, uncertain_window
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,13 @@ def _line(transport: Transport, report: WorkReport) -> str:
     line = (f"{transport.channel.value}: sent {report.sent}, retried {report.retried}, failed {report.failed}, "
             f"uncertain {report.uncertain}")
     return line + (f", released {report.released}" if report.released else "")
+
+
+def _count(transport: Transport, report: WorkReport) -> None:
+    """Add a drain's results to the metrics (seen by /metrics when the worker shares PROMETHEUS_MULTIPROC_DIR)."""
+    metrics = current_metrics()
+    if metrics is not None:
+        metrics.outbox_report(transport.channel.value, report)
 
 
 @contextmanager
@@ -111,6 +119,7 @@ def outbox_work(once: bool, batch: int, interval: float, lease: float, requeue_m
                     log.exception("outbox round failed for %s; trying again next round", transport.channel.value)
                     continue
                 click.echo(_line(transport, report))
+                _count(transport, report)
             if once:
                 return
             stop.wait(interval)

@@ -15,6 +15,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import logs
+from gateway.incidents import register_incident
+from gateway.metrics import HTTP_ERROR, STORAGE_ERROR, count_error
 from menus.hop import new_error_id
 
 logger = logging.getLogger(__name__)
@@ -106,6 +108,8 @@ def _storage_unavailable(error: Exception) -> tuple[Response | str, int, dict[st
     """Storage down or too slow: 503 with ``Retry-After`` (providers and banks retry), nothing half-written."""
     error_id = new_error_id()
     logger.error("storage unavailable on %s error_id=%s: %s", request.path, error_id, type(error).__name__)
+    count_error(STORAGE_ERROR)
+    register_incident(error_id, type(error).__name__)
     if _wants_json():
         return _reply(503, "unavailable", "not recorded; retry later", error_id=error_id)
     return _reply(503, "unavailable", f"temporarily unavailable, retry later (error {error_id})")
@@ -118,4 +122,6 @@ def _internal_error(error: Exception) -> tuple[Response | str, int, dict[str, st
         return _storage_unavailable(error)
     error_id = new_error_id()
     logger.error("unexpected %s on %s error_id=%s\n%s", type(error).__name__, request.path, error_id, _frames(error))
+    count_error(HTTP_ERROR)
+    register_incident(error_id, type(error).__name__)
     return _reply(500, "internal_error", "internal error", error_id=error_id)

@@ -1,11 +1,14 @@
-"""Load-balancer probes: ``/healthz`` (process up) and ``/readyz`` (database and Redis reachable, within a second)."""
+"""Load-balancer probes: ``/healthz`` (process up), ``/readyz`` (database, Redis, schema current; within a second)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from flask import Blueprint, Response, current_app, jsonify
+from sqlalchemy.engine import Engine
 
+from core.adapters.sqlalchemy.migrate import current_revision
 from gateway.runtime import runtime
 
 logger = logging.getLogger(__name__)
@@ -38,3 +41,20 @@ def readyz() -> tuple[Response, int]:
     if failing:
         return jsonify(status="unavailable", failing=sorted(failing)), 503
     return jsonify(status="ready", checked=sorted(futures)), 200
+
+
+class SchemaNotCurrentError(Exception):
+    """The database's schema revision is not the one the code's migrations end at."""
+
+
+def migrations_probe(engine: Engine, head: str | None) -> Callable[[], None]:
+    """A readiness probe: the database's schema revision is ``head`` (computed once, at start)."""
+
+    def probe() -> None:
+        with engine.connect() as connection:
+            found = current_revision(connection)
+        if found != head:
+            logger.warning("database schema at revision %s, the code expects %s: run db-upgrade", found, head)
+            raise SchemaNotCurrentError(f"database at {found}, code at {head}")
+
+    return probe

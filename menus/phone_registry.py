@@ -43,19 +43,28 @@ class RegistryRefresher:
         """Refresh ``registry`` from ``phones`` (the directory) on ``executor``."""
         self.registry, self.phones, self.fresh_for, self.executor = registry, phones, fresh_for, executor
         self._next_attempt = 0.0
+        self._closed = False
         self._mutex = threading.Lock()
 
     def stale(self) -> None:
         """A hop found the registry stale: start a refresh unless one was attempted lately."""
         now = time.monotonic()
         with self._mutex:
-            if now < self._next_attempt:
+            if self._closed or now < self._next_attempt:
                 return
             self._next_attempt = now + RETRY_AFTER
         self.executor.submit(self.refresh)
 
+    def close(self) -> None:
+        """Wait for a refresh under way, and start no other (the app's database is going away)."""
+        with self._mutex:
+            self._closed = True
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
     def refresh(self) -> int | None:
         """Refresh now if this process wins the claim; the number of phones written, or None."""
+        if self._closed:
+            return None
         try:
             if not self.registry.claim_registry_refresh(CLAIM_SECONDS):
                 return None

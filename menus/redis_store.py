@@ -69,10 +69,13 @@ return {1, state, redis.call('get', KEYS[3]), redis.call('get', KEYS[4]), caller
 
 # A phone's registration changed: forget its cached accounts and count it as registered (a registry
 # entry for a phone that is not is harmless: it only costs that phone a directory lookup).
-# KEYS: caller, registry. ARGV: phone.
+# KEYS: caller, registry. ARGV: phone, registry key ttl (s) for a bucket created here.
 _PHONE_CHANGED_LUA = """
 redis.call('del', KEYS[1])
 redis.call('hset', KEYS[2], ARGV[1], '1')
+if redis.call('ttl', KEYS[2]) < 0 then
+  redis.call('expire', KEYS[2], ARGV[2])
+end
 return 1
 """
 
@@ -252,7 +255,7 @@ class RedisSessionStore:
     def phone_changed(self, msisdn: Msisdn) -> None:
         """Forget the cached accounts of a phone whose registration changed; the registry counts it in."""
         self._phone_changed(keys=[self.hop_keys("", msisdn.e164)[4], self._registry_key(msisdn.e164)],
-                            args=[msisdn.e164])
+                            args=[msisdn.e164, REGISTRY_KEY_TTL])
         self._trip()
 
     def refresh_registry(self, phones: Iterable[str], *, fresh_for: float, read_started: float) -> int:

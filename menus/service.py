@@ -5,7 +5,7 @@ import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from menus.backend import ScreenBackend
@@ -13,6 +13,7 @@ from menus.context import Ctx, DeadlineExceeded
 from menus.dsl import Menu, Pick, Prompt
 from menus.engine import Engine
 from menus.hop import Reply, UssdHop, new_error_id
+from menus.incidents import IncidentSink, NoIncidents
 from menus.phone_registry import RegistryRefresher
 from menus.screens.auth import entry
 from menus.state import SessionState
@@ -37,16 +38,17 @@ class UssdService:
     def __init__(self, store: SessionStore, backend: ScreenBackend, engine: Engine,
                  settings: UssdSettings = UssdSettings(),
                  executor: ThreadPoolExecutor | None = None, recorder: HopRecorder | None = None,
-                 registry: RegistryRefresher | None = None) -> None:
+                 registry: RegistryRefresher | None = None, incidents: IncidentSink | None = None) -> None:
         self.store, self.backend, self.engine, self.settings = store, backend, engine, settings
         self.executor = executor or ThreadPoolExecutor(max_workers=16, thread_name_prefix="ussd-backend")
         self.recorder: HopRecorder = recorder or NoRecorder()
         self.registry = registry
+        self.incidents: IncidentSink = incidents or NoIncidents()
 
     def respond(self, hop: UssdHop) -> Reply:
         """The reply to one hop; a duplicate hop gets the reply it got before, with no side effect."""
         started = time.monotonic()
-        arrived = datetime.now(UTC)
+        arrived = self.backend.clock.now().astimezone(UTC)
         reply, new, repeat = self._respond(hop, started)
         try:
             self.recorder.record(HopRecord(
@@ -106,10 +108,11 @@ class UssdService:
             else:
                 self._text_when_done(ctx, late)
                 reply = self.engine.final(ctx, "common.sms_follows", {})
-        except Exception:
+        except Exception as exc:
             error_id = new_error_id()
             logger.exception("USSD hop failed error_id=%s screen=%s msisdn=%s", error_id, state.screen,
                              hop.msisdn.masked)
+            self.incidents.incident(error_id, state.screen, type(exc).__name__)
             reply = self.engine.final(ctx, "common.internal_error", {"error_id": error_id})
         state.remember(hop.cursor, reply)
         return state, reply, ctx.caller_found

@@ -54,3 +54,11 @@ ensure_redis() {
   probe_redis "$url" || { echo "error: could not start Redis" >&2; return 1; }
   export TEST_REDIS_URL="$url"
 }
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser is ever downloaded).
+# When it cannot be installed, the run goes on and the browser tests fail naming it.
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  apt_install chromium || echo "error: could not install Debian's chromium; the browser tests will fail" >&2
+  return 0
+}

@@ -8,4 +8,5 @@ cd "$(dirname "$0")/.."
 ensure_venv requirements-dev.txt
 ensure_postgres
 ensure_redis
+ensure_chromium
 exec .venv/bin/python -m pytest "$@"

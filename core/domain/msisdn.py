@@ -13,7 +13,7 @@ _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 # What may be a phone number inside free text: an international number (+ or 00 and 8 to 15 digits, spaces
 # allowed), 228 and 8 digits, or a Togolese national number (8 digits from 2, 7 or 9, spaced in pairs or not).
 _PHONE_IN_TEXT = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\d(?:[ .-]?\d){7,14}|228\d{8}|[279]\d(?:[ .]?\d\d){3})(?![\w])")
+    r"(?<![\w+])(?:(?:\+|%2[Bb]|00)\d(?:[ .-]?\d){7,14}|228\d{8}|[279]\d(?:[ .]?\d\d){3})(?![\w])")
 
 
 def mask_phone(raw: str) -> str:

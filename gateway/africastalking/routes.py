@@ -13,7 +13,9 @@ from gateway.africastalking.sms import parse_delivery_report, parse_inbound_sms
 from gateway.africastalking.ussd import PROVIDER, format_ussd_reply, parse_ussd_event, parse_ussd_request
 from gateway.base import MalformedRequestError
 from gateway.bounds import check_form_encoding
+from gateway.incidents import register_incident
 from gateway.logs import bind_session
+from gateway.metrics import USSD_ERROR, count_error
 from gateway.runtime import runtime, uncertain_window
 from gateway.security import key_matches
 from gateway.sms_keywords import answer_keyword
@@ -53,9 +55,11 @@ def ussd_hop() -> Response:
     bind_session(hop.provider, hop.session_id)  # log lines carry the session id keyed, never raw
     try:
         reply = runtime().ussd.respond(hop)
-    except Exception:
+    except Exception as exc:
         error_id = new_error_id()
         logger.exception("USSD hop failed outside the engine error_id=%s msisdn=%s", error_id, hop.msisdn.masked)
+        count_error(USSD_ERROR)
+        register_incident(error_id, type(exc).__name__)
         reply = Reply(render("common.internal_error", DEFAULT_LANGUAGE, {"error_id": error_id}), True,
                       "common.internal_error")
     body, headers = format_ussd_reply(reply)

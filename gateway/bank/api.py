@@ -16,6 +16,7 @@ from core.services.payments import RecordedPayment
 from gateway.bank.notices import InvalidNotice, is_reference, parse_notice
 from gateway.bank.openapi import DOCUMENT
 from gateway.bank.signing import SignatureProblem, verify
+from gateway.metrics import current_metrics
 from gateway.runtime import runtime
 
 logger = logging.getLogger(__name__)
@@ -113,11 +114,28 @@ def post_mobile_money_payment(operator: str) -> JsonReply:
 
 
 def _notify(provider: str, channel: PaymentChannel) -> JsonReply:
+    try:
+        reply, result = _notified(provider, channel)
+    except Exception:
+        _count(channel, "unavailable")  # answered by the edge (503, or 500 with an error id)
+        raise
+    _count(channel, result)
+    return reply
+
+
+def _count(channel: PaymentChannel, result: str) -> None:
+    metrics = current_metrics()
+    if metrics is not None:
+        metrics.payment_notification(channel.value, result)
+
+
+def _notified(provider: str, channel: PaymentChannel) -> tuple[JsonReply, str]:
+    """The answer to a notification, and its result for the metrics (a word of a fixed set)."""
     rt = runtime()
     try:
         notice = parse_notice(request.get_data(cache=True), rt.clock.now())
     except InvalidNotice as invalid:
-        return jsonify(invalid.body()), 400
+        return (jsonify(invalid.body()), 400), "invalid"
     uow_factory, clock, rulebook, receipts, finance_phones = (rt.uow_factory, rt.clock, rt.rulebook, rt.receipts,
                                                               rt.finance_phones)
     try:
@@ -127,11 +145,12 @@ def _notify(provider: str, channel: PaymentChannel) -> JsonReply:
             uow_factory=uow_factory, clock=clock, rulebook=rulebook, receipts=receipts,
             finance_phones=finance_phones, account_label=notice.account_label))
     except InvalidPaymentReferenceError:
-        return _reply(400, error="invalid_reference", field="reference")
+        return _reply(400, error="invalid_reference", field="reference"), "invalid_reference"
     except tuple(REJECTION_REASONS) as refused:
         reason = REJECTION_REASONS[type(refused)]
-        return _reply(404 if reason == "reference_not_found" else 409, error=reason)
-    return jsonify(_accepted(recorded)), 201 if recorded.created else 200
+        return _reply(404 if reason == "reference_not_found" else 409, error=reason), reason
+    result = "accepted" if recorded.created else "repeat"  # a repeat is answered as first, credited once
+    return (jsonify(_accepted(recorded)), 201 if recorded.created else 200), result
 
 
 def _accepted(recorded: RecordedPayment) -> dict[str, Any]:

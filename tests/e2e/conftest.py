@@ -109,4 +109,6 @@ def gateway(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Gateway]
         _truncate(rt.engine)
     seed_demo(uow_factory=rt.uow_factory, clock=clock, rulebook=rt.rulebook, hasher=rt.pin_hasher)
     yield Gateway(app, app.test_client(), clock, QueuedSms(rt), rt, client_redis)
+    if rt.ussd.registry is not None:
+        rt.ussd.registry.close()  # a background refresh must give its connection back before the pool goes
     rt.engine.dispose()

@@ -9,6 +9,7 @@ from flask import Flask
 
 from app import create_app
 from config import SETTINGS, load_config
+from core.adapters.sqlalchemy.migrate import upgrade
 from core.domain.periods import ContributionPeriod
 from gateway.runtime import Runtime
 from tests.conftest import REDIS_URL
@@ -39,14 +40,16 @@ def test_readiness_names_what_is_unreachable() -> None:
     app = create_app({"DATABASE_URL": CLOSED_PORT_DB, "REDIS_URL": "redis://127.0.0.1:1/0"})
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
-    assert response.json == {"status": "unavailable", "failing": ["database", "redis"]}
+    assert response.json == {"status": "unavailable", "failing": ["database", "migrations", "redis"]}
 
 
 @pytest.mark.redis
 def test_ready_when_database_and_redis_answer(tmp_path: Path) -> None:
     app = _app(tmp_path, REDIS_URL=REDIS_URL)
+    upgrade(app.extensions["cnss"].engine)
     response = app.test_client().get("/readyz")
-    assert response.status_code == 200 and response.json == {"status": "ready", "checked": ["database", "redis"]}
+    assert response.status_code == 200
+    assert response.json == {"status": "ready", "checked": ["database", "migrations", "redis"]}
 
 
 def test_cli_upgrades_the_schema_and_seeds_demo_data_once(tmp_path: Path) -> None:

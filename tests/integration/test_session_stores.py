@@ -299,7 +299,7 @@ def test_the_caller_cache_expires_after_its_ttl_and_zero_turns_it_off(backend: B
 
 
 def test_the_cached_caller_key_carries_its_ttl_in_redis(redis_backend: Backend) -> None:
-    client, prefix = redis_backend.client, redis_backend.prefix
+    client = redis_backend.client
     assert client is not None
     store = redis_backend.store(StoreTtls(caller=45))
     _hop_caller(store, "at:s1")

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -39,6 +40,13 @@ class SchemaChange:
 def current_revision(connection: Connection) -> str | None:
     """The schema revision stamped in the database (None when it has none yet)."""
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest revision of the migration scripts (what ``db-upgrade`` brings a database to)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> SchemaChange:

@@ -168,6 +168,17 @@ class SqlAlchemyOutboxRepository:
             c.created_at < older_than).values(
             status=MessageStatus.QUEUED.value, next_attempt_at=now, attempt_started_at=None)).rowcount)
 
+    def requeue_failed(self, message_id: int, now: datetime) -> bool:
+        """Queue one failed message again, due now, its attempts from zero (same idempotency key: still one row).
+
+        Only a failed message moves: a sent, delivered, uncertain or already queued one is left alone.
+        """
+        c = t.outbound_messages.c
+        return bool(self._connection.execute(sa.update(t.outbound_messages).where(
+            c.id == message_id, c.status == MessageStatus.FAILED.value).values(
+            status=MessageStatus.QUEUED.value, attempts=0, next_attempt_at=now, lease_until=None,
+            attempt_started_at=None)).rowcount)
+
     def uncertain_unreported(self, channel: MessageChannel, limit: int,
                              started_before: datetime | None = None) -> list[OutboundMessage]:
         """Uncertain messages no delivery report reached (no provider id, no delivery status), oldest first,

@@ -205,7 +205,7 @@ ussd_session_events = sa.Table(
     sa.Column("provider", sa.String(16), nullable=False),
     sa.Column("session_id", sa.String(100), nullable=False, index=True),
     sa.Column("status", sa.String(32), nullable=False),
-    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False, index=True),  # retention purges by age
     sa.Column("msisdn", sa.String(16)),
     sa.Column("service_code", sa.String(40), nullable=False),
     sa.Column("network_code", sa.String(10), nullable=False),
@@ -270,7 +270,7 @@ inbound_messages = sa.Table(
     sa.Column("sender", sa.String(32), nullable=False, index=True),
     sa.Column("recipient", sa.String(32), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
-    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False, index=True),  # retention purges by age
     sa.Column("sent_at", UtcDateTime),
     sa.Column("link_id", sa.String(100)),
     sa.Column("network_code", sa.String(10)),
@@ -311,4 +311,72 @@ delivery_reports = sa.Table(
     sa.Column("failure_reason", sa.String(64)),
     sa.Column("retry_count", sa.Integer),
     sa.Column("received_at", UtcDateTime, nullable=False),
+)
+
+staff = sa.Table(
+    "staff", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(200), nullable=False),  # argon2id
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("failed_signins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", UtcDateTime),
+    sa.Column("session_version", sa.Integer, nullable=False, server_default="1"),  # bumped: sessions revoked
+)
+
+staff_actions = sa.Table(
+    "staff_actions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("staff_id", sa.ForeignKey("staff.id"), nullable=True, index=True),  # None: the command line
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("target", sa.String(64), nullable=False),  # ids, statuses, masked phones only
+    sa.Column("at", UtcDateTime, nullable=False, index=True),
+)
+
+# One row per answered USSD hop (screen ids and timings, never what was typed); purged after RETENTION_DAYS.
+ussd_hops = sa.Table(
+    "ussd_hops", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("provider", sa.String(16), nullable=False),
+    sa.Column("session_id", sa.String(100), nullable=False),  # the provider's session id
+    sa.Column("msisdn", sa.String(16), nullable=False),  # E.164, shown masked
+    sa.Column("service_code", sa.String(40), nullable=False),
+    sa.Column("network_code", sa.String(10), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("duration_ms", sa.Float, nullable=False),
+    sa.Column("screen", sa.String(64), nullable=False),
+    sa.Column("final", sa.Boolean, nullable=False),
+    sa.Column("new_session", sa.Boolean, nullable=False),
+    sa.Column("repeat", sa.Boolean, nullable=False),
+    sa.Column("error", sa.String(64)),
+    sa.Index("ix_ussd_hops_session", "session_id", "provider"),
+    sa.Index("ix_ussd_hops_at", "at"),
+)
+
+# Per day, provider and screen, kept forever: retention rolls a day up here before deleting its hops.
+ussd_daily_stats = sa.Table(
+    "ussd_daily_stats", metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("provider", sa.String(16), primary_key=True),
+    sa.Column("screen", sa.String(64), primary_key=True),
+    sa.Column("hops", sa.Integer, nullable=False),
+    sa.Column("sessions_reached", sa.Integer, nullable=False),
+    sa.Column("sessions_started", sa.Integer, nullable=False),
+    sa.Column("sessions_ended", sa.Integer, nullable=False),
+    sa.Column("abandoned", sa.Integer, nullable=False),
+    sa.Column("invalid_inputs", sa.Integer, nullable=False),
+    sa.Column("lockouts", sa.Integer, nullable=False),
+    sa.Column("latency_buckets", sa.JSON, nullable=False),  # counts per core.domain.ussd_hops.LATENCY_BOUNDS_MS
+)
+
+# The error register: one row per error id shown to a caller (what failed and where, no personal data).
+incidents = sa.Table(
+    "incidents", metadata,
+    sa.Column("error_id", sa.String(16), primary_key=True),
+    sa.Column("occurred_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("where", sa.String(100), nullable=False),  # a route pattern or a screen id
+    sa.Column("kind", sa.String(100), nullable=False),  # the exception's class name, never its message
 )

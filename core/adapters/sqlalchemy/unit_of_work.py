@@ -11,6 +11,8 @@ from core.domain.msisdn import Msisdn
 from core.services.directory import phones_changed
 
 from core.adapters.sqlalchemy.accounts_repo import SqlAlchemyDeclarationRepository, SqlAlchemyLedgerRepository
+from core.adapters.sqlalchemy.console_repo import SqlAlchemyConsoleQueries
+from core.adapters.sqlalchemy.hops_repo import SqlAlchemyHopLogRepository
 from core.adapters.sqlalchemy.inbound_repo import SqlAlchemyAlertRepository, SqlAlchemyInboundRepository
 from core.adapters.sqlalchemy.outbox_repo import SqlAlchemyOutboxRepository, SqlAlchemyRejectionRepository
 from core.adapters.sqlalchemy.parties_repo import (
@@ -19,7 +21,9 @@ from core.adapters.sqlalchemy.parties_repo import (
     SqlAlchemyPhoneDirectory,
 )
 from core.adapters.sqlalchemy.payments_repo import SqlAlchemyPaymentReferenceRepository, SqlAlchemyPaymentRepository
+from core.adapters.sqlalchemy.retention_repo import SqlAlchemyRetentionRepository
 from core.adapters.sqlalchemy.sms_repo import SqlAlchemyDeliveryReportRepository, SqlAlchemyOptOutRepository
+from core.adapters.sqlalchemy.staff_repo import SqlAlchemyAuditRepository, SqlAlchemyStaffRepository
 from core.adapters.sqlalchemy.requests_repo import (
     SqlAlchemyActivityRepository,
     SqlAlchemyCredentialRepository,
@@ -48,6 +52,11 @@ class SqlAlchemyUnitOfWork:
     alerts: ports.AlertRepository
     opt_outs: ports.OptOutRepository
     delivery_reports: ports.DeliveryReportRepository
+    hop_log: ports.HopLogRepository
+    retention: ports.RetentionRepository
+    staff: ports.StaffRepository
+    audit: ports.AuditRepository
+    console: ports.ConsoleQueries
 
     def __init__(self, engine: Engine, registrations: ports.PhoneRegistrations | None = None) -> None:
         self._engine = engine
@@ -77,6 +86,11 @@ class SqlAlchemyUnitOfWork:
         self.alerts = SqlAlchemyAlertRepository(connection)
         self.opt_outs = SqlAlchemyOptOutRepository(connection)
         self.delivery_reports = SqlAlchemyDeliveryReportRepository(connection)
+        self.hop_log = SqlAlchemyHopLogRepository(connection)
+        self.retention = SqlAlchemyRetentionRepository(connection)
+        self.staff = SqlAlchemyStaffRepository(connection)
+        self.audit = SqlAlchemyAuditRepository(connection)
+        self.console = SqlAlchemyConsoleQueries(connection)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

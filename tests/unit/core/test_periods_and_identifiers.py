@@ -158,3 +158,10 @@ def test_quitus_is_granted_before_the_deadline_even_if_unpaid() -> None:
     acct = ledger(movement(EntryKind.CONTRIBUTION_DUE, 500_000, date(2026, 4, 1)))
     assert quitus_eligibility(acct, date(2026, 4, 15)).eligible is True
     assert quitus_eligibility(acct, date(2026, 4, 16)).overdue_amount == 500_000
+
+
+def test_phone_numbers_are_redacted_from_log_text_even_url_encoded() -> None:
+    from core.domain.msisdn import redact_phones
+
+    line = 'GET /x?phone=%2B22890112233&b=+22890112233&c=0022890112233&d=22890112233 ref 123456'
+    assert redact_phones(line) == "GET /x?phone=****2233&b=****2233&c=****2233&d=****2233 ref 123456"

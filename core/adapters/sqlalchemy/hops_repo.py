@@ -1,0 +1,106 @@
+"""USSD hop records and their daily roll-up."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from core.adapters.sqlalchemy import tables as t
+from core.domain.ussd_hops import RecordedHop, ScreenDay
+
+_COUNTS = ("hops", "sessions_reached", "sessions_started", "sessions_ended", "abandoned", "invalid_inputs",
+           "lockouts")
+
+
+def _fit(value: str, column: sa.Column[Any]) -> str:
+    """``value`` cut to its column, so one odd value never fails a whole batch of records."""
+    length = getattr(column.type, "length", None)
+    return value[:length] if length else value
+
+
+def _row(hop: RecordedHop) -> dict[str, object]:
+    c = t.ussd_hops.c
+    return {"provider": _fit(hop.provider, c.provider), "session_id": _fit(hop.session_id, c.session_id),
+            "msisdn": _fit(hop.msisdn, c.msisdn), "service_code": _fit(hop.service_code, c.service_code),
+            "network_code": _fit(hop.network_code, c.network_code), "at": hop.at,
+            "duration_ms": float(hop.duration_ms), "screen": _fit(hop.screen, c.screen), "final": hop.final,
+            "new_session": hop.new_session, "repeat": hop.repeat,
+            "error": _fit(hop.error, c.error) if hop.error is not None else None}
+
+
+def _hop(row: sa.Row[Any]) -> RecordedHop:
+    m = row._mapping
+    return RecordedHop(provider=m["provider"], session_id=m["session_id"], msisdn=m["msisdn"],
+                       service_code=m["service_code"], network_code=m["network_code"], at=m["at"],
+                       duration_ms=m["duration_ms"], screen=m["screen"], final=m["final"],
+                       new_session=m["new_session"], repeat=m["repeat"], error=m["error"])
+
+
+class SqlAlchemyHopLogRepository:
+    """Raw hops in ``ussd_hops``; per day, provider and screen counts in ``ussd_daily_stats``."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add_many(self, hops: Sequence[RecordedHop]) -> None:
+        """Store hops in one multi-row insert."""
+        if hops:
+            self._connection.execute(sa.insert(t.ussd_hops), [_row(hop) for hop in hops])
+
+    def between(self, start: datetime, end: datetime) -> list[RecordedHop]:
+        """Hops that arrived in [start, end), oldest first."""
+        c = t.ussd_hops.c
+        rows = self._connection.execute(sa.select(t.ussd_hops).where(c.at >= start, c.at < end).order_by(c.at, c.id))
+        return [_hop(row) for row in rows]
+
+    def for_session(self, session_id: str) -> list[RecordedHop]:
+        """The hops of a provider session id (of any provider), oldest first."""
+        c = t.ussd_hops.c
+        rows = self._connection.execute(sa.select(t.ussd_hops).where(c.session_id == session_id)
+                                        .order_by(c.at, c.id))
+        return [_hop(row) for row in rows]
+
+    def recent(self, limit: int) -> list[RecordedHop]:
+        """The hops of the ``limit`` sessions heard from last, oldest hop first."""
+        c = t.ussd_hops.c
+        last = (sa.select(c.provider, c.session_id, sa.func.max(c.at).label("last_at"))
+                .group_by(c.provider, c.session_id).order_by(sa.desc("last_at")).limit(limit).subquery())
+        rows = self._connection.execute(sa.select(t.ussd_hops).join(
+            last, sa.and_(c.provider == last.c.provider, c.session_id == last.c.session_id)).order_by(c.at, c.id))
+        return [_hop(row) for row in rows]
+
+    def oldest(self) -> datetime | None:
+        """When the oldest stored hop arrived."""
+        found: datetime | None = self._connection.execute(sa.select(sa.func.min(t.ussd_hops.c.at))).scalar_one()
+        if found is not None and found.tzinfo is None:  # min() bypasses the column type on SQLite
+            found = t.UtcDateTime().process_result_value(found, self._connection.dialect)
+        return found
+
+    def delete_before(self, cutoff: datetime, limit: int) -> int:
+        """Delete up to ``limit`` hops older than ``cutoff``; how many went."""
+        c = t.ussd_hops.c
+        ids = sa.select(c.id).where(c.at < cutoff).order_by(c.id).limit(limit).scalar_subquery()
+        return int(self._connection.execute(sa.delete(t.ussd_hops).where(c.id.in_(ids))).rowcount)
+
+    def add_stats(self, rows: Sequence[ScreenDay]) -> None:
+        """Store daily counts (one row per day, provider and screen)."""
+        if rows:
+            self._connection.execute(sa.insert(t.ussd_daily_stats), [
+                {"day": r.day, "provider": r.provider, "screen": r.screen, "latency_buckets": list(r.latency),
+                 **{name: getattr(r, name) for name in _COUNTS}} for r in rows])
+
+    def stats_between(self, first: date, last: date) -> list[ScreenDay]:
+        """Stored daily counts of the days ``first`` to ``last`` included."""
+        c = t.ussd_daily_stats.c
+        rows = self._connection.execute(sa.select(t.ussd_daily_stats).where(c.day >= first, c.day <= last)
+                                        .order_by(c.day, c.provider, c.screen))
+        return [ScreenDay(day=r.day, provider=r.provider, screen=r.screen, latency=list(r.latency_buckets),
+                          **{name: r._mapping[name] for name in _COUNTS}) for r in rows]
+
+    def has_stats(self, day: date) -> bool:
+        """Whether ``day`` was rolled up already."""
+        c = t.ussd_daily_stats.c
+        return self._connection.execute(sa.select(c.day).where(c.day == day).limit(1)).first() is not None

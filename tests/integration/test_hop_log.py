@@ -1,0 +1,117 @@
+"""The hop log: hops buffered without I/O, written in batches in the background, kept through an outage."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from core.adapters.sqlalchemy.database import make_engine
+from core.adapters.sqlalchemy.migrate import upgrade
+from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from gateway.hop_log import HopLog
+from menus.transcripts import HopRecord
+
+START = datetime(2026, 11, 23, 10, tzinfo=timezone.utc)
+DOWN = SqlAlchemyUnitOfWorkFactory(make_engine("postgresql://postgres@127.0.0.1:1/none", connect_timeout=1))
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def record(n: int, session: str = "s1", at: datetime | None = None) -> HopRecord:
+    return HopRecord(provider="at", session_id=session, msisdn="+22890112233", service_code="*909#",
+                     network_code="61501", at=at or START + timedelta(seconds=n), duration_ms=12.5 + n,
+                     screen=f"screen.{n}", final=False, new_session=n == 0, error="common.invalid_choice" if n else None)
+
+
+def stored(uow_factory: SqlAlchemyUnitOfWorkFactory) -> list[str]:
+    with uow_factory() as uow:
+        return [hop.screen for hop in uow.hop_log.between(START - timedelta(days=1), START + timedelta(days=1))]
+
+
+def test_hops_wait_in_memory_until_flushed_in_batches(uow_factory: SqlAlchemyUnitOfWorkFactory) -> None:
+    log = HopLog(uow_factory, batch=3, background=False)
+    for n in range(7):
+        log.record(record(n))
+    assert log.flush() == 7 and log.pending() == 0
+    assert stored(uow_factory) == [f"screen.{n}" for n in range(7)]
+    with uow_factory() as uow:
+        first = uow.hop_log.for_session("s1")[1]
+    assert (first.error, first.duration_ms, first.new_session, first.at) == (
+        "common.invalid_choice", 13.5, False, START + timedelta(seconds=1))
+
+
+def test_the_background_writer_stores_hops_within_its_interval(uow_factory: SqlAlchemyUnitOfWorkFactory) -> None:
+    log = HopLog(uow_factory, interval=0.05)
+    log.record(record(0))
+    deadline = time.monotonic() + 10
+    while not stored(uow_factory) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stored(uow_factory) == ["screen.0"] and log.written == 1
+
+
+def test_while_the_database_is_down_hops_are_kept_then_the_oldest_dropped_and_counted(
+        uow_factory: SqlAlchemyUnitOfWorkFactory) -> None:
+    log = HopLog(DOWN, capacity=4, batch=2, background=False)
+    started = time.monotonic()
+    for n in range(3):
+        log.record(record(n))
+    assert time.monotonic() - started < 0.5  # recording never waits for the database
+    assert log.flush() == 0 and log.pending() == 3  # nothing lost yet: kept to retry
+    for n in range(3, 6):
+        log.record(record(n))
+    assert (log.pending(), log.dropped) == (4, 2)
+    log.uow_factory = uow_factory  # the database is back
+    assert log.flush() == 4
+    assert stored(uow_factory) == ["screen.2", "screen.3", "screen.4", "screen.5"]
+
+
+def test_a_batch_the_database_refuses_is_dropped_and_the_next_ones_still_written(
+        uow_factory: SqlAlchemyUnitOfWorkFactory) -> None:
+    log = HopLog(uow_factory, batch=1, background=False)
+    log.record(record(0, at=datetime(2026, 11, 23, 10)))  # naive: refused by the column type
+    log.record(record(1))
+    assert log.flush() == 1 and (log.dropped, log.written) == (1, 1)
+    assert stored(uow_factory) == ["screen.1"]
+
+
+def test_an_overlong_value_is_cut_to_its_column_instead_of_failing_the_batch(
+        uow_factory: SqlAlchemyUnitOfWorkFactory) -> None:
+    log = HopLog(uow_factory, background=False)
+    log.record(record(0, session="x" * 300))
+    log.record(record(1))
+    assert log.flush() == 2
+    with uow_factory() as uow:
+        assert len(uow.hop_log.for_session("x" * 100)) == 1
+
+
+def test_hops_still_buffered_are_written_when_the_process_exits(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'gw.db'}"
+    engine: Engine = make_engine(url)
+    upgrade(engine)
+    script = textwrap.dedent(f"""
+        from core.adapters.sqlalchemy.database import make_engine
+        from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+        from gateway.hop_log import HopLog
+        from tests.integration.test_hop_log import record
+        log = HopLog(SqlAlchemyUnitOfWorkFactory(make_engine({url!r})), interval=3600)
+        for n in range(3):
+            log.record(record(n))
+        print(log.written)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0"  # nothing written before exit...
+    assert stored(SqlAlchemyUnitOfWorkFactory(engine)) == ["screen.0", "screen.1", "screen.2"]  # ...all at exit
+    engine.dispose()
+
+
+def test_disposing_the_engine_writes_the_buffer_first(engine: Engine, uow_factory: SqlAlchemyUnitOfWorkFactory) -> None:
+    log = HopLog(uow_factory, background=False)
+    log.flush_when_disposed(engine)
+    log.record(record(0))
+    engine.dispose()  # an app (or a test) letting its database go
+    assert log.pending() == 0 and stored(uow_factory) == ["screen.0"]
