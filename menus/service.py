@@ -83,8 +83,9 @@ class UssdService:
                 return cached, False, True
             state, reply, caller = self._run(hop, lease, state, started)
             language, state.new_language = state.new_language, None
-            self.store.commit(lease, state, checkpoint=self._checkpoint(state, reply, lease), language=language,
-                              caller=caller)
+            checkpoint = self._checkpoint(state, reply, lease)
+            self.store.commit(lease, state.ended() if reply.final else state, checkpoint=checkpoint,
+                              language=language, caller=caller)
             return reply, lease.state is None, False
         except BaseException:
             self.store.release(lease)

@@ -68,6 +68,12 @@ class SessionState:
         self.cursor = cursor
         self.last_reply = {"text": reply.text, "final": reply.final, "screen_id": reply.screen_id}
 
+    def ended(self) -> SessionState:
+        """What an ended session keeps: who, where and the last reply, to answer a repeated hop the same way;
+        what its screens collected is of no further use and is not stored."""
+        return SessionState(self.session_id, self.msisdn, self.screen, language=self.language, cursor=self.cursor,
+                            last_reply=self.last_reply)
+
     def cached_reply(self) -> Reply | None:
         """The reply of the last handled hop."""
         return Reply(**self.last_reply) if self.last_reply else None

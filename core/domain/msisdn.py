@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
@@ -35,19 +36,12 @@ class Msisdn:
 
     @classmethod
     def parse(cls, raw: str, default_region: str = "TG") -> Msisdn:
-        """Parse a number typed or sent in any usual form; Togo numbers may omit +228."""
-        text = (raw or "").strip()
-        if not text:
-            raise InvalidPhoneNumberError(reason="empty")
-        if text.startswith("00"):
-            text = "+" + text[2:]
-        try:
-            number = phonenumbers.parse(text, default_region)
-        except phonenumbers.NumberParseException as exc:
-            raise InvalidPhoneNumberError(reason="unparseable") from exc
-        if not phonenumbers.is_valid_number(number):
-            raise InvalidPhoneNumberError(reason="invalid_number")
-        return cls(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+        """Parse a number typed or sent in any usual form; Togo numbers may omit +228.
+
+        Valid numbers are remembered (a USSD session sends the same form on every hop); a refused
+        one is parsed again each time, so its error is raised each time.
+        """
+        return _parse(raw or "", default_region)
 
     @property
     def is_mobile(self) -> bool:
@@ -66,3 +60,19 @@ class Msisdn:
 
     def __str__(self) -> str:
         return self.e164
+
+
+@lru_cache(maxsize=8192)
+def _parse(raw: str, default_region: str) -> Msisdn:
+    text = raw.strip()
+    if not text:
+        raise InvalidPhoneNumberError(reason="empty")
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, default_region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhoneNumberError(reason="unparseable") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhoneNumberError(reason="invalid_number")
+    return Msisdn(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))

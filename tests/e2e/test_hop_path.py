@@ -130,3 +130,21 @@ def test_every_hop_of_a_walk_costs_at_most_two_session_store_round_trips(gateway
             before = store.round_trips
             phone.dial() if step == "" else phone.send(step)
             assert store.round_trips - before <= 2, (msisdn, step)
+
+
+def test_an_ended_session_keeps_only_its_last_reply(gateway: Gateway) -> None:
+    phone = gateway.phone()
+    phone.dial()
+    final = phone.walk("1234", "1", "1", "1")
+    assert phone.ended and final.startswith("Référence")
+    lease = gateway.rt.ussd.store.acquire(f"at:{phone.session_id}", phone.msisdn, wait=1)
+    try:
+        state = lease.state
+        assert state is not None and state.data == {} and state.history == [] and not state.authenticated
+        assert state.cached_reply() is not None and state.cached_reply().text == final  # type: ignore[union-attr]
+    finally:
+        gateway.rt.ussd.store.release(lease)
+    references = gateway.count(t.payment_references)
+    phone.ended = False
+    assert phone.send("1") == final and phone.ended, "a hop after the end is answered the same"
+    assert phone.resend() == final and gateway.count(t.payment_references) == references, "with no side effect"
