@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.blueprints import BlueprintSetupState
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.wrappers import Request
 from werkzeug.wrappers import Response
 
 from config import PRODUCTION
@@ -39,10 +41,23 @@ def ops_settings(app: Flask | None = None) -> OpsSettings:
     return (app or current_app).extensions["ops"]  # type: ignore[no-any-return]
 
 
+class ConsoleOnlySessions(SecureCookieSessionInterface):
+    """Signed cookie sessions for the console's paths only: every other request (USSD hops, bank calls) gets the
+    null session, so it pays for no cookie signature check."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """The console's session under /ops; the null session elsewhere."""
+        if not request.path.startswith("/ops"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 @blueprint.record_once
 def _configure(state: BlueprintSetupState) -> None:
     """Session cookie: signed with GATEWAY_SECRET_KEY, HTTP-only, SameSite=Strict, Secure in production, /ops only."""
     app, config = state.app, state.app.config
+    if isinstance(app, Flask):
+        app.session_interface = ConsoleOnlySessions()
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = config["GATEWAY_SECRET_KEY"]
     lifetime = timedelta(hours=config.get("OPS_SESSION_HOURS") or 8)

@@ -160,3 +160,11 @@ def test_the_staff_tables_hold_hashes_not_passwords(gateway: Gateway) -> None:
     with gateway.rt.engine.connect() as connection:
         stored = connection.execute(sa.select(t.staff.c.password_hash).where(t.staff.c.username == name)).scalar_one()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_only_the_console_reads_the_session_cookie(gateway: Gateway) -> None:
+    client = signed_in_client(gateway.app, "viewer")
+    with gateway.app.test_request_context("/gateway/at/ussd", method="POST"):
+        from flask import session
+        assert session.__class__.__name__ == "NullSession", "USSD hops pay for no cookie signature"
+    assert client.get("/ops/").status_code == 200, "the console still signs in"
