@@ -18,7 +18,6 @@ from collections import deque
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from core.domain.ussd_hops import RecordedHop
 from core.ports import UnitOfWorkFactory
 from menus.service import UssdService
 from menus.transcripts import FanOutRecorder, HopRecord
@@ -28,13 +27,6 @@ logger = logging.getLogger(__name__)
 _TRANSIENT = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
 _LIVE: weakref.WeakSet[HopLog] = weakref.WeakSet()
 WARN_EVERY = 60.0  # seconds between two "database unavailable" warnings of one hop log
-
-
-def _stored(hop: HopRecord) -> RecordedHop:
-    return RecordedHop(provider=hop.provider, session_id=hop.session_id, msisdn=hop.msisdn,
-                       service_code=hop.service_code, network_code=hop.network_code, at=hop.at,
-                       duration_ms=hop.duration_ms, screen=hop.screen, final=hop.final,
-                       new_session=hop.new_session, repeat=hop.repeat, error=hop.error)
 
 
 class HopLog:
@@ -96,7 +88,7 @@ class HopLog:
         """Store one batch: how many were stored, or None when the database is away (the batch kept)."""
         try:
             with self.uow_factory() as uow:
-                uow.hop_log.add_many([_stored(hop) for hop in taken])
+                uow.hop_log.add_many(taken)
                 uow.commit()
         except _TRANSIENT as exc:
             with self._lock:  # back in front, to be retried; a full buffer drops the oldest first

@@ -1,36 +1,15 @@
-"""What each USSD hop leaves for operations: screen ids, timings and outcome, never what was typed."""
+"""What each USSD hop leaves for operations (screen ids, timings, outcome, never what was typed), and who gets it."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
+
+from core.domain.ussd_hops import RecordedHop
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class HopRecord:
-    """One answered hop.
-
-    ``screen`` is the screen answered (its id, no personal data); ``error`` the refusal shown on it
-    (``common.invalid_choice``, ``auth.wrong_pin``...) when the input was refused; ``new_session`` marks
-    a session's first hop; ``repeat`` a duplicate hop answered from the session's last reply. The phone
-    is kept whole for the console's search and shown masked; retention purges the records.
-    """
-
-    provider: str
-    session_id: str
-    msisdn: str
-    service_code: str
-    network_code: str
-    at: datetime  # when the hop arrived (aware UTC)
-    duration_ms: float
-    screen: str
-    final: bool
-    new_session: bool
-    repeat: bool = False
-    error: str | None = None
+HopRecord = RecordedHop  # one answered hop: the core domain's record, handed to every recorder
 
 
 class HopRecorder(Protocol):

@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 import redis
-import sqlalchemy as sa
 
 from core.adapters.sqlalchemy import tables as t
 from core.domain.msisdn import Msisdn
 from core.domain.parties import Employer
 from menus.limits import AbuseLimits
 from menus.redis_limits import RedisRateLimiter
+from tests.support.statements import statements_of
 from tests.e2e.conftest import EMPLOYER_PHONE, STRANGER_PHONE, Gateway
 
 NEW_EMPLOYER_PHONE = "+22897000001"
@@ -139,18 +138,8 @@ def test_too_many_sessions_a_minute_get_a_polite_end_without_touching_the_databa
     first.dial()
     for _ in range(5):
         assert _dial(gateway, STRANGER_PHONE) == "public.home"
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        if "ussd_hops" not in args[2]:  # the hop log writes from its own thread, off the hop path
-            statements.append(args[2])
-
-    sa.event.listen(gateway.rt.engine, "before_cursor_execute", record)
-    try:
-        extra = gateway.phone(STRANGER_PHONE)
-        extra.dial()
-    finally:
-        sa.event.remove(gateway.rt.engine, "before_cursor_execute", record)
+    extra = gateway.phone(STRANGER_PHONE)
+    statements = statements_of(gateway.rt.engine, extra.dial)
     assert extra.ended and extra.hop_label == "session.too_many" and extra.screen.startswith("Trop de sessions")
     assert statements == []
     assert not first.send("1").startswith("Trop"), "a session already open goes on"

@@ -12,6 +12,7 @@ from core.domain.parties import Employer
 from core.adapters.sqlalchemy import tables as t
 from core.services.directory import PhoneHolders
 from tests.e2e.conftest import Gateway
+from tests.support.statements import statements_of
 
 UNREGISTERED = "+22896123456"
 
@@ -71,21 +72,6 @@ def test_a_lookup_past_the_deadline_asks_to_try_again_and_promises_no_sms(
     assert gateway.sms.to(Msisdn(UNREGISTERED)) == []
 
 
-def _statements_of(gateway: Gateway, action: Any) -> list[str]:
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        if "ussd_hops" not in args[2]:  # the hop log writes from its own thread, off the hop path
-            statements.append(args[2])
-
-    sa.event.listen(gateway.rt.engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        sa.event.remove(gateway.rt.engine, "before_cursor_execute", record)
-    return statements
-
-
 def _dial(gateway: Gateway, msisdn: str) -> str:
     phone = gateway.phone(msisdn)
     phone.dial()
@@ -106,7 +92,7 @@ def test_with_a_fresh_registry_a_stranger_costs_no_database_statement(
     while not list(gateway.redis.scan_iter(match="cnss:ussd:*:registry")) and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.3)  # the refresh writes its buckets in a few pipelines
-    statements = _statements_of(gateway, lambda: _dial(gateway, "+22896000002"))
+    statements = statements_of(gateway.rt.engine, lambda: _dial(gateway, "+22896000002"))
     assert statements == [] and lookups == ["+22896000001"], "told a stranger by Redis alone"
     assert _dial(gateway, "+22890112233") == "auth.pin", "a registered phone is still looked up"
     with gateway.rt.uow_factory() as uow:
