@@ -77,7 +77,7 @@ def test_postgres_stopped_ussd_apologises_bank_gets_503_and_the_retry_credits_on
     seconds = _refused_while_down(served, reference)
     assert seconds < BANK_BOUND
     ready = served.client.get("/readyz")
-    assert ready.status_code == 503 and ready.json["failing"] == ["database"], ready.get_data(as_text=True)
+    assert ready.status_code == 503 and ready.json["failing"] == ["database", "migrations"], ready.get_data(as_text=True)
 
     served.postgres.start()
     assert _credited(served, reference) == (0, 0, 0), "the refused notification left nothing behind"
@@ -103,7 +103,7 @@ def test_postgres_frozen_every_answer_is_bounded_and_the_retry_credits_once_afte
     assert hop_seconds < HOP_BOUND, f"the hop took {hop_seconds:.2f} s"
     ready = served.client.get("/readyz")
     assert ready.seconds < PROBE_BOUND, f"/readyz took {ready.seconds:.2f} s"
-    assert ready.status_code == 503 and ready.json["failing"] == ["database"], ready.get_data(as_text=True)
+    assert ready.status_code == 503 and ready.json["failing"] == ["database", "migrations"], ready.get_data(as_text=True)
     seconds = _refused_while_down(served, reference)
     assert seconds < BANK_BOUND, f"the bank waited {seconds:.2f} s for its 503"
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from app import create_app
+from core.adapters.sqlalchemy.migrate import upgrade
 from config import ConfigError, load_config
 from core.adapters.sqlalchemy.database import make_engine
 from gateway.logs import hashed_session
@@ -133,6 +134,7 @@ def test_an_unexpected_error_is_a_json_500_with_an_error_id(tmp_path: Path) -> N
 
 def test_readiness_answers_within_a_second_whatever_hangs(tmp_path: Path) -> None:
     app = _app(tmp_path)
+    upgrade(app.extensions["cnss"].engine)  # only the frozen probe fails
     app.extensions["cnss"].readiness["frozen"] = lambda: time.sleep(5)
     started = time.monotonic()
     response = app.test_client().get("/readyz")
