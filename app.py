@@ -50,7 +50,7 @@ from menus.phone_registry import RegistryRefresher
 from menus.transcripts import FanOutRecorder, HopRecorder
 
 if TYPE_CHECKING:
-    from redis import Redis
+    from redis import Redis, RedisCluster
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -126,17 +126,28 @@ def _pin_policy(config: Mapping[str, Any]) -> PinPolicy:
     return PinPolicy(config["PIN_MAX_ATTEMPTS"], tuple(timedelta(minutes=m) for m in minutes))
 
 
-def _redis_client(config: Mapping[str, Any]) -> Redis | None:
-    """One client for sessions and limits, when Redis is configured; bounded so a frozen Redis cannot hang a hop."""
+def _redis_client(config: Mapping[str, Any]) -> Redis | RedisCluster | None:
+    """One client for sessions and limits, when Redis is configured; bounded so a frozen Redis cannot hang a hop.
+
+    With REDIS_CLUSTER, a Redis Cluster client that reads the slot map on its first command (no I/O here)."""
     if not config["REDIS_URL"]:
+        if config["REDIS_CLUSTER"]:
+            raise ConfigError("invalid settings: REDIS_CLUSTER (needs REDIS_URL, one node of the cluster)")
         return None
     import redis  # only when Redis is configured
 
     timeout = config["REDIS_TIMEOUT"]
+    if config["REDIS_CLUSTER"]:
+        from gateway.redis_cluster import cluster_client
+
+        try:
+            return cluster_client(config["REDIS_URL"], timeout)
+        except ValueError as exc:
+            raise ConfigError(f"invalid settings: REDIS_URL ({exc})") from exc
     return redis.Redis.from_url(config["REDIS_URL"], socket_timeout=timeout, socket_connect_timeout=timeout)
 
 
-def _abuse_limits(config: Mapping[str, Any], clock: Clock, client: Redis | None,
+def _abuse_limits(config: Mapping[str, Any], clock: Clock, client: Redis | RedisCluster | None,
                   metrics: GatewayMetrics) -> AbuseLimits:
     """Limits counted in Redis when REDIS_URL is set, in process otherwise; windows follow the app clock."""
     def now() -> float:
@@ -188,7 +199,7 @@ def _registry_refresher(config: Mapping[str, Any], store: SessionStore, backend:
     return refresher
 
 
-def _session_store(config: Mapping[str, Any], client: Redis | None,
+def _session_store(config: Mapping[str, Any], client: Redis | RedisCluster | None,
                    clock: Clock) -> tuple[SessionStore, dict[str, Any]]:
     ttls = StoreTtls(session=config["USSD_SESSION_TTL"], resume=config["USSD_RESUME_WINDOW"],
                      caller=config["USSD_CALLER_CACHE_TTL"])
@@ -202,6 +213,10 @@ def _session_store(config: Mapping[str, Any], client: Redis | None,
         return MemorySessionStore(ttls, wall_clock=wall), {}
     from menus.redis_store import RedisSessionStore
 
+    if config["REDIS_CLUSTER"]:
+        from gateway.redis_cluster import every_master_answers
+
+        return RedisSessionStore(client, ttls, wall_clock=wall), {"redis": every_master_answers(client)}
     return RedisSessionStore(client, ttls, wall_clock=wall), {"redis": client.ping}
 
 

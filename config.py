@@ -93,6 +93,8 @@ SETTINGS: dict[str, tuple[Any, ...]] = {
     "GATEWAY_ENV": (DEVELOPMENT, "development, or production: refuses to start without its secrets", _environment),
     "DATABASE_URL": (None, "SQLAlchemy URL; default: SQLite file instance/cnss-gateway.db"),
     "REDIS_URL": (None, "Redis for USSD sessions and limits; unset: embedded in-process store"),
+    "REDIS_CLUSTER": ("false", "REDIS_URL names one node of a Redis Cluster (database 0), whose other nodes are "
+                      "found from it", lambda raw: raw.strip().lower() in ("1", "true", "yes", "on")),
     "GATEWAY_SECRET_KEY": (None, "Server-side key of session cursors and log ids (secret; required in production)"),
     "AT_USERNAME": ("sandbox", "Africa's Talking username"),
     "AT_API_KEY": (None, "Africa's Talking API key (secret)"),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import redis
 from redis.commands.core import Script
+from redis.exceptions import RedisClusterException
 
 from menus.limits import LimiterUnavailableError
 
@@ -35,7 +36,7 @@ class RedisRateLimiter:
     tests); the TTL set on each key is the window itself, in Redis time.
     """
 
-    def __init__(self, client: redis.Redis, clock: Callable[[], float] = time.time,
+    def __init__(self, client: redis.Redis | redis.RedisCluster, clock: Callable[[], float] = time.time,
                  prefix: str = "cnss:limit:") -> None:
         """Wrap ``client``; no I/O happens until the first call."""
         self.client = client
@@ -49,6 +50,6 @@ class RedisRateLimiter:
         member = f"{now_ms}:{secrets.token_hex(4)}"
         try:
             admitted = self._admit(keys=[self.prefix + key], args=[now_ms, max(1, round(window * 1000)), limit, member])
-        except redis.RedisError as exc:
+        except (redis.RedisError, RedisClusterException) as exc:  # a cluster missing a slot is unavailable too
             raise LimiterUnavailableError(type(exc).__name__) from exc
         return bool(admitted)

@@ -159,8 +159,8 @@ class RedisSessionStore:
     database; ``phone_changed`` adds a phone at once.
     """
 
-    def __init__(self, client: redis.Redis, ttls: StoreTtls = StoreTtls(), prefix: str = "cnss:ussd:",
-                 wall_clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, client: redis.Redis | redis.RedisCluster, ttls: StoreTtls = StoreTtls(),
+                 prefix: str = "cnss:ussd:", wall_clock: Callable[[], float] = time.time) -> None:
         """Wrap ``client``; no I/O happens until the first call. ``wall_clock`` stamps session-limit events."""
         self.client = client
         self.ttls = ttls

@@ -55,6 +55,15 @@ ensure_redis() {
   export TEST_REDIS_URL="$url"
 }
 
+# Debian's redis-server and redis-cli, which the fault tests and the Redis Cluster tests start on their own
+# ports (even when TEST_REDIS_URL is a server elsewhere). When they cannot be installed, those tests fail naming them.
+ensure_redis_tools() {
+  command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 && return 0
+  apt_install redis-server ||
+    echo "error: could not install Debian's redis-server; the fault and Redis Cluster tests will fail" >&2
+  return 0
+}
+
 # Debian's Chromium for the browser tests (Playwright drives it; no browser is ever downloaded).
 # When it cannot be installed, the run goes on and the browser tests fail naming it.
 ensure_chromium() {

@@ -8,5 +8,6 @@ cd "$(dirname "$0")/.."
 ensure_venv requirements-dev.txt
 ensure_postgres
 ensure_redis
+ensure_redis_tools
 ensure_chromium
 exec .venv/bin/python -m pytest "$@"

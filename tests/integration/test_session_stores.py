@@ -1,4 +1,4 @@
-"""One contract for the session stores: in memory, and on the real Redis (raw and decoded replies)."""
+"""One contract for the session stores: in memory, on the real Redis (raw and decoded replies), on a Redis Cluster."""
 from __future__ import annotations
 
 import logging
@@ -20,6 +20,9 @@ from menus.state import SessionState
 from menus.store import STRANGER, SessionBusyError, StoreTtls
 from redis.crc import key_slot
 from tests.conftest import REDIS_URL
+from tests.support.redis_cluster import redis_cluster
+
+__all__ = ["redis_cluster"]
 
 Store = MemorySessionStore | RedisSessionStore
 PHONE, OTHER_PHONE = "22890112233", "22899887766"
@@ -29,7 +32,7 @@ PHONE, OTHER_PHONE = "22890112233", "22899887766"
 class Backend:
     """Builds stores of one kind; Redis backends share a client and a per-test key prefix."""
 
-    client: redis.Redis | None = None
+    client: redis.Redis | redis.RedisCluster | None = None
     prefix: str = ""
 
     def store(self, ttls: StoreTtls = StoreTtls()) -> Store:
@@ -43,8 +46,10 @@ class Backend:
             self.client.set(store.hop_keys(session_key, PHONE)[1], raw, ex=60)
 
 
-def _redis_backend(decode_responses: bool) -> Iterator[Backend]:
-    client = redis.Redis.from_url(REDIS_URL, decode_responses=decode_responses)
+def _redis_backend(decode_responses: bool, cluster_url: str | None = None) -> Iterator[Backend]:
+    client: redis.Redis | redis.RedisCluster = (
+        redis.Redis.from_url(REDIS_URL, decode_responses=decode_responses) if cluster_url is None
+        else redis.RedisCluster.from_url(cluster_url, decode_responses=decode_responses))
     try:
         client.flushdb()
     except redis.ConnectionError as exc:  # fail loudly, never skip
@@ -53,21 +58,29 @@ def _redis_backend(decode_responses: bool) -> Iterator[Backend]:
     client.close()
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis),
-                        pytest.param("redis-decoded", marks=pytest.mark.redis)])
-def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
-    """Each store kind in turn: memory, Redis with bytes replies, Redis with str replies."""
-    if request.param == "memory":
-        yield Backend()
+REDIS_KINDS = [pytest.param(kind, marks=pytest.mark.redis) for kind in ("redis", "redis-decoded", "redis-cluster")]
+
+
+def _redis_kind(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    if request.param == "redis-cluster":  # 3 masters started for the run (tests/support/redis_cluster.py)
+        yield from _redis_backend(False, request.getfixturevalue("redis_cluster").url)
     else:
         yield from _redis_backend(decode_responses=request.param == "redis-decoded")
 
 
-@pytest.fixture(params=[pytest.param(False, marks=pytest.mark.redis), pytest.param(True, marks=pytest.mark.redis)],
-                ids=["redis", "redis-decoded"])
+@pytest.fixture(params=["memory", *REDIS_KINDS])
+def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    """Each store kind in turn: memory, Redis with bytes replies, Redis with str replies, a Redis Cluster."""
+    if request.param == "memory":
+        yield Backend()
+    else:
+        yield from _redis_kind(request)
+
+
+@pytest.fixture(params=REDIS_KINDS)
 def redis_backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
-    """The real Redis only."""
-    yield from _redis_backend(decode_responses=request.param)
+    """The real Redis only: a single server (bytes and str replies), then a Redis Cluster."""
+    yield from _redis_kind(request)
 
 
 def _state(session_id: str = "s1", **data: object) -> SessionState:
