@@ -28,6 +28,7 @@ POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 DEFERRED = "Vous recevrez le r"  # the hop deadline's answer: never acceptable on a menu screen
 NAME = re.compile(r"EMPLOYEUR (\d{5}) SARL")
 Expect = Callable[[Member], str]
+SHARED_KEYS = ("registry", "registry-refresh")  # the registry of phones: per deployment, not per session
 SESSION_IDS = itertools.count()  # never reused within a process: a reused id would resume another session
 
 
@@ -103,7 +104,8 @@ class Result:
     @property
     def bytes_per_session(self) -> float:
         live = self.redis_keys["session"] + self.redis_keys["bare"]
-        return sum(self.redis_bytes.values()) / live if live else 0.0
+        per_session = sum(size for kind, size in self.redis_bytes.items() if kind not in SHARED_KEYS)
+        return per_session / live if live else 0.0
 
 
 def drive(port: int, journey: Journey, phones: int, seconds: float, supply: Phones, bare: bool) -> Result:
@@ -184,7 +186,7 @@ def tree_cpu(pid: int) -> float:
 
 
 def redis_usage(url: str, result: Result) -> None:
-    """MEMORY USAGE of every key, grouped by kind (cnss:ussd:<kind>:..., bare:...)."""
+    """MEMORY USAGE of every key, grouped by kind (cnss:ussd:{pN}:<kind>:..., cnss:ussd:<kind>:..., bare:...)."""
     import redis
 
     client = redis.Redis.from_url(url)
@@ -194,7 +196,8 @@ def redis_usage(url: str, result: Result) -> None:
         pipe.memory_usage(key, samples=0)
     for key, size in zip(keys, pipe.execute()):
         parts = key.decode().split(":")
-        kind = parts[2] if parts[0] == "cnss" and len(parts) > 2 else parts[0]
+        tagged = len(parts) > 3 and parts[2].startswith("{")
+        kind = parts[3] if tagged else parts[2] if parts[0] == "cnss" and len(parts) > 2 else parts[0]
         result.redis_keys[kind] += 1
         result.redis_bytes[kind] += size or 0
 

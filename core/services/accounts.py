@@ -42,7 +42,14 @@ def account_with_surcharges(
 def bring_surcharges_up_to_date(
     uow: UnitOfWork, employer: Employer, *, clock: Clock, rulebook: RuleBook
 ) -> ContributorAccount:
-    """Append the surcharge lines accrued by today (idempotent) and return the account; caller commits."""
+    """Append the surcharge lines accrued by today (idempotent) and return the account; caller commits.
+
+    Read first without a lock: on most views the surcharges are already up to date and nothing is written;
+    only when lines are due is the account locked and read again, so two views never append them twice.
+    """
+    account, lines = account_with_surcharges(uow, employer, clock=clock, rulebook=rulebook)
+    if not lines:
+        return account
     uow.ledger.lock_account(employer.employer_number)
     account, lines = account_with_surcharges(uow, employer, clock=clock, rulebook=rulebook)
     for line in lines:
