@@ -30,12 +30,14 @@ def entry(ctx: Ctx, checkpoint: SessionState | None) -> Transition:
 def start_fresh(ctx: Ctx) -> Transition:
     """Look the phone up among registered employers and insured persons (cached for a minute per phone)."""
     accounts = caller_accounts(ctx)
-    ctx.data["accounts"] = accounts
     if not accounts:
         ctx.data["home"] = "public.home"
         return Goto("public.home", reset=True)
+    ctx.data["accounts"] = accounts  # what the account choice shows; only a phone with several keeps it
     if len(accounts) == 1:
-        return choose_account(ctx, "0")
+        chosen = choose_account(ctx, "0")
+        del ctx.data["accounts"]  # bound: no choice to come back to, nothing to keep in the session
+        return chosen
     return Goto("auth.pick_account", reset=True)
 
 
