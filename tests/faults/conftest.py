@@ -28,6 +28,7 @@ from tests.conftest import _truncate
 from tests.support.bank import BANK_SECRET, SignedClient
 from tests.support.clock import SettableClock
 from tests.support.phone import UssdPhone
+from tests.support.http import HttpResponse
 from tests.support.private_servers import (PrivatePostgres, PrivateRedis, postgres_server, private_postgres,
                                            private_redis, redis_server)
 
@@ -35,27 +36,6 @@ __all__ = ["postgres_server", "private_postgres", "private_redis", "redis_server
 
 EMPLOYER_PHONE = "+22890112233"
 CLIENT_TIMEOUT = 30.0  # far above every bound the tests assert: a hung gateway fails the test, never blocks it
-
-
-class HttpResponse:
-    """A real HTTP answer, shaped like Flask's test response (what ``UssdPhone`` and ``SignedClient`` read)."""
-
-    def __init__(self, raw: requests.Response, seconds: float) -> None:
-        self.raw, self.seconds = raw, seconds
-        self.status_code = raw.status_code
-        self.headers = raw.headers
-
-    def get_data(self, as_text: bool = False) -> Any:
-        """The body, as text or bytes."""
-        return self.raw.text if as_text else self.raw.content
-
-    @property
-    def json(self) -> Any:
-        """The JSON body, or None when it is not JSON."""
-        try:
-            return self.raw.json()
-        except ValueError:
-            return None
 
 
 class HttpClient:

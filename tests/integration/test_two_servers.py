@@ -32,6 +32,7 @@ from core.adapters.sqlalchemy.database import make_engine
 from tests.conftest import REDIS_URL, _postgres_admin
 from tests.support.bank import BANK_SECRET, SignedClient
 from tests.support.phone import UssdPhone
+from tests.support.http import HttpResponse
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -42,24 +43,6 @@ CALLBACK_KEY = "two-servers-callback-key"
 REFERENCE = re.compile(r"(\d{4} \d{4} \d{4})")
 AMOUNT = re.compile(r"(\d[\d ]*) FCFA")
 T = TypeVar("T")
-
-
-class Answer:
-    """A real HTTP answer shaped like Flask's test response (what ``UssdPhone`` and ``SignedClient`` read)."""
-
-    def __init__(self, raw: requests.Response, server: str) -> None:
-        self.raw, self.server = raw, server
-        self.status_code = raw.status_code
-        self.headers = raw.headers
-
-    def get_data(self, as_text: bool = False) -> Any:
-        """The body, as text or bytes."""
-        return self.raw.text if as_text else self.raw.content
-
-    @property
-    def json(self) -> Any:
-        """The JSON body."""
-        return self.raw.json()
 
 
 @dataclass
@@ -77,14 +60,14 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def post(self, path: str, data: Any = None, content_type: str | None = None,
-             headers: dict[str, str] | None = None) -> Answer:
+             headers: dict[str, str] | None = None) -> HttpResponse:
         """A POST, as Flask's test client takes it."""
         sent = {**(headers or {}), **({"Content-Type": content_type} if content_type else {})}
-        return Answer(self.session.post(self.base + path, data=data, headers=sent, timeout=30), self.name)
+        return HttpResponse(self.session.post(self.base + path, data=data, headers=sent, timeout=30), server=self.name)
 
-    def get(self, path: str, headers: dict[str, str] | None = None) -> Answer:
+    def get(self, path: str, headers: dict[str, str] | None = None) -> HttpResponse:
         """A GET."""
-        return Answer(self.session.get(self.base + path, headers=headers, timeout=30), self.name)
+        return HttpResponse(self.session.get(self.base + path, headers=headers, timeout=30), server=self.name)
 
 
 class Alternating:
@@ -100,11 +83,11 @@ class Alternating:
         return server
 
     def post(self, path: str, data: Any = None, content_type: str | None = None,
-             headers: dict[str, str] | None = None) -> Answer:
+             headers: dict[str, str] | None = None) -> HttpResponse:
         """The next server's POST."""
         return self._next().post(path, data, content_type, headers)
 
-    def get(self, path: str, headers: dict[str, str] | None = None) -> Answer:
+    def get(self, path: str, headers: dict[str, str] | None = None) -> HttpResponse:
         """The next server's GET."""
         return self._next().get(path, headers)
 
