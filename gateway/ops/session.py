@@ -52,6 +52,21 @@ def session_is_fresh(now: datetime, lifetime: timedelta, idle: timedelta) -> boo
 
 
 @blueprint.before_request
+def _refuse_unprintable() -> None:
+    """Console input is typed by staff: a NUL, another control character (line breaks and tabs aside) or a lone
+    surrogate in the path, a query or a form is a 400, before any of it reaches the database (PostgreSQL
+    refuses NUL in text, where SQLite would store it)."""
+    fields = [request.path, *request.args.values()]
+    if request.method in UNSAFE_METHODS:
+        fields += request.form.values()
+    if not all(value.translate(_LINE_BREAKS).isprintable() for value in fields):
+        abort(400)
+
+
+_LINE_BREAKS: Final = str.maketrans("", "", "\r\n\t")
+
+
+@blueprint.before_request
 def _check_csrf() -> None:
     """Every form posted under /ops carries the session's token (403 otherwise), compared in constant time."""
     if request.method not in UNSAFE_METHODS:

@@ -31,7 +31,9 @@ REJECTION_LABELS: Final = {  # core.services.payment_notifications.REJECTION_REA
 def page_number() -> int:
     """The ``page`` asked for (1 when absent or malformed, at most ``MAX_PAGE``)."""
     raw = request.args.get("page", "1")
-    return min(int(raw), MAX_PAGE) if raw.isdigit() and int(raw) > 0 else 1
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(MAX_PAGE)):
+        return MAX_PAGE if raw.isascii() and raw.isdigit() and raw.lstrip("0") else 1  # huge: the last page
+    return min(int(raw), MAX_PAGE) if int(raw) > 0 else 1
 
 
 def offset(page: int) -> int:
