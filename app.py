@@ -35,6 +35,7 @@ from gateway.bank import api as bank_api
 from gateway.bank.signing import parse_secrets
 from gateway.hop_log import HopLog
 from gateway.runtime import Runtime
+from gateway.ussd_edge import UssdEdge
 from gateway import simulator
 from gateway import ops
 from menus.backend import Backend
@@ -95,6 +96,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     rt.readiness.update(probes)
     rt.readiness["migrations"] = health.migrations_probe(engine, head_revision())
     app.extensions["cnss"] = rt
+    app.wsgi_app = UssdEdge(app.wsgi_app, app.config, ussd, [at_routes.hop_route(app.config)],  # type: ignore[method-assign]
+                            incidents)  # valid hops skip Flask's machinery; inside ProxyFix (edge.install)
     edge.install(app)
     app.extensions[INCIDENTS] = incidents
     metrics_page.install(app, metrics, metrics_page.OutboxDepthCollector(lambda: outbox_depth(engine)))

@@ -20,7 +20,7 @@ from gateway.metrics import HTTP_ERROR, STORAGE_ERROR, count_error
 from menus.hop import new_error_id
 
 logger = logging.getLogger(__name__)
-_REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
+REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
 RETRY_AFTER_S: Final = "30"
 # Callbacks whose callers are providers; the allow-list applies to them only.
 PROVIDER_PREFIXES: Final = ("/gateway/",)
@@ -45,7 +45,7 @@ def install(app: Flask) -> None:
 
 def _open_request() -> Response | tuple[Response | str, int, dict[str, str]] | None:
     given = request.headers.get("X-Request-Id", "")
-    logs.request_id.set(given if _REQUEST_ID.fullmatch(given) else secrets.token_hex(8))
+    logs.request_id.set(given if REQUEST_ID.fullmatch(given) else secrets.token_hex(8))
     logs.session_ref.set(None)
     networks: Sequence[Network] = current_app.config.get("AT_ALLOWED_NETWORKS") or ()
     if networks and request.path.startswith(PROVIDER_PREFIXES) and not caller_allowed(request.remote_addr, networks):
@@ -113,6 +113,11 @@ def _storage_unavailable(error: Exception) -> tuple[Response | str, int, dict[st
     if _wants_json():
         return _reply(503, "unavailable", "not recorded; retry later", error_id=error_id)
     return _reply(503, "unavailable", f"temporarily unavailable, retry later (error {error_id})")
+
+
+def internal_error_text(error_id: str) -> str:
+    """The plain-text body of a 500 (for the providers' callbacks)."""
+    return f"internal error (error_id {error_id})"
 
 
 def _internal_error(error: Exception) -> tuple[Response | str, int, dict[str, str]]:

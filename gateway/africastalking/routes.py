@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request
 
@@ -13,20 +15,19 @@ from gateway.africastalking.sms import parse_delivery_report, parse_inbound_sms
 from gateway.africastalking.ussd import PROVIDER, format_ussd_reply, parse_ussd_event, parse_ussd_request
 from gateway.base import MalformedRequestError
 from gateway.bounds import check_form_encoding
-from gateway.incidents import register_incident
+from gateway.incidents import incident_register
 from gateway.logs import bind_session
-from gateway.metrics import USSD_ERROR, count_error
 from gateway.runtime import runtime, uncertain_window
 from gateway.security import key_matches
+from gateway.ussd_edge import HopRoute, answer_hop
 from gateway.sms_keywords import answer_keyword
-from menus.hop import Reply, new_error_id
-from menus.texts import DEFAULT_LANGUAGE, render
 
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("africastalking", __name__, url_prefix="/gateway/at")
 _TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 _ACK = ("OK", 200, _TEXT)  # callbacks only want a 200
 FORM_TYPE = "application/x-www-form-urlencoded"
+USSD_PATH = "/gateway/at/ussd"
 
 
 @blueprint.before_request
@@ -50,20 +51,18 @@ def cursor_key() -> bytes:
 
 @blueprint.post("/ussd")
 def ussd_hop() -> Response:
-    """One interactive hop: always 200 CON/END once the form is valid, even if the gateway fails inside."""
+    """One interactive hop that the USSD edge left to Flask: refused here when malformed, answered otherwise."""
     hop = parse_ussd_request(request.form, cursor_key=cursor_key())
-    bind_session(hop.provider, hop.session_id)  # log lines carry the session id keyed, never raw
-    try:
-        reply = runtime().ussd.respond(hop)
-    except Exception as exc:
-        error_id = new_error_id()
-        logger.exception("USSD hop failed outside the engine error_id=%s msisdn=%s", error_id, hop.msisdn.masked)
-        count_error(USSD_ERROR)
-        register_incident(error_id, type(exc).__name__)
-        reply = Reply(render("common.internal_error", DEFAULT_LANGUAGE, {"error_id": error_id}), True,
-                      "common.internal_error")
+    reply = answer_hop(runtime().ussd, hop, incident_register(), USSD_PATH)
     body, headers = format_ussd_reply(reply)
     return Response(body, 200, headers)
+
+
+def hop_route(config: Mapping[str, Any]) -> HopRoute:
+    """The interactive callback as the USSD edge serves it."""
+    key = str(config["GATEWAY_SECRET_KEY"]).encode()
+    return HopRoute(USSD_PATH, "AT_CALLBACK_KEY", lambda form: parse_ussd_request(form, cursor_key=key),
+                    format_ussd_reply)
 
 
 @blueprint.post("/sms/inbound")
