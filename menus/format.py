@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from fractions import Fraction
 
 from core.domain.money import format_xof
@@ -38,6 +39,7 @@ def hour(instant: datetime) -> str:
     return instant.strftime("%H:%M")
 
 
+@lru_cache(maxsize=256)  # a few rates per rulebook: the Fraction arithmetic is not redone on every screen
 def percent(rate: Fraction, language: str) -> str:
     """``26,65%`` in French, ``26.65%`` in English; no trailing zeros."""
     text = f"{float(rate * 100):.2f}".rstrip("0").rstrip(".") + "%"

@@ -169,10 +169,26 @@ class RedisSessionStore:
         self.maintenance_trips = 0
         self._wall_clock = wall_clock
         self._count_lock = threading.Lock()
+        self._threads = threading.local()
         self._release: Script = client.register_script(_RELEASE_LUA)
         self._commit: Script = client.register_script(_COMMIT_LUA)
         self._acquire: Script = client.register_script(_ACQUIRE_LUA)
         self._phone_changed: Script = client.register_script(_PHONE_CHANGED_LUA)
+
+    def _hop_client(self) -> redis.Redis | redis.RedisCluster:
+        """This thread's own connection for hop scripts (no pool checkout and return on every call).
+
+        A plain client only: a cluster client routes each call by slot. The connection comes from the
+        shared pool (same timeouts and retries) and goes back to it when the thread ends.
+        """
+        client: redis.Redis | redis.RedisCluster | None = getattr(self._threads, "client", None)
+        if client is None:
+            if isinstance(self.client, redis.Redis):
+                client = redis.Redis(connection_pool=self.client.connection_pool, single_connection_client=True)
+            else:
+                client = self.client
+            self._threads.client = client
+        return client
 
     def _trip(self) -> None:
         with self._count_lock:
@@ -211,7 +227,7 @@ class RedisSessionStore:
         while True:
             now_ms = round(self._wall_clock() * 1000)
             reply = self._acquire(keys=keys, args=[token, _ms(self.ttls.lock), msisdn, now_ms, count, _ms(window),
-                                                   f"{now_ms}:{token[:8]}"])
+                                                   f"{now_ms}:{token[:8]}"], client=self._hop_client())
             self._trip()
             if reply[0] == 2:
                 return HopLease(session_key, msisdn, token, None, None, _text(reply[1]), limited=True)
@@ -240,7 +256,7 @@ class RedisSessionStore:
                 checkpoint.to_json() if checkpoint is not None else "", _ms(self.ttls.resume),
                 language or "", _ms(self.ttls.language),
                 (caller or "") if self.ttls.caller else "", _ms(self.ttls.caller)]
-        written = self._commit(keys=keys, args=args)
+        written = self._commit(keys=keys, args=args, client=self._hop_client())
         self._trip()
         if not written:
             raise SessionBusyError(f"lost the lock of session {lease.session_key!r} before commit; nothing written")
@@ -249,7 +265,8 @@ class RedisSessionStore:
         """Release the lock without writing; a lock taken over by another hop is left alone."""
         if lease.limited:
             return  # the acquire script released it already
-        self._release(keys=self.hop_keys(lease.session_key, lease.msisdn)[:1], args=[lease.token])
+        self._release(keys=self.hop_keys(lease.session_key, lease.msisdn)[:1], args=[lease.token],
+                      client=self._hop_client())
         self._trip()
 
     def phone_changed(self, msisdn: Msisdn) -> None:

@@ -1,7 +1,6 @@
 """Opaque USSD cursors: where a session stands without keeping what was typed (AT's text carries the PIN)."""
 from __future__ import annotations
 
-import hashlib
 import hmac
 from typing import Final
 
@@ -16,7 +15,7 @@ def cursor_of(text: str, key: bytes) -> str:
 
 def _digest(text: str, key: bytes) -> str:
     data = text.encode("utf-8", "surrogatepass")
-    return hmac.new(key, data, hashlib.sha256).hexdigest()[:DIGEST_CHARS]
+    return hmac.digest(key, data, "sha256").hex()[:DIGEST_CHARS]  # one-shot: the C path, no HMAC object
 
 
 def _prefix_length(cursor: str, text: str, key: bytes) -> int | None:
