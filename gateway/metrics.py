@@ -5,7 +5,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from flask import current_app
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -114,6 +114,13 @@ class MetricsRecorder:
     def __init__(self, metrics: GatewayMetrics) -> None:
         """Record hops on ``metrics``."""
         self.metrics = metrics
+        self._timers: dict[str, Any] = {}  # per screen: ``labels()`` validates and locks on every call
+
+    def _timer(self, screen: str) -> Any:
+        timer = self._timers.get(screen)
+        if timer is None:
+            timer = self._timers[screen] = self.metrics.hop_seconds.labels(screen)
+        return timer
 
     def record(self, hop: HopRecord) -> None:
         """Count one answered hop."""
@@ -124,7 +131,7 @@ class MetricsRecorder:
 
     def _count(self, hop: HopRecord) -> None:
         m = self.metrics
-        m.hop_seconds.labels(hop.screen).observe(hop.duration_ms / 1000)
+        self._timer(hop.screen).observe(hop.duration_ms / 1000)
         if hop.repeat:
             return  # a duplicate hop: timed, but it started, ended or refused nothing new
         if hop.new_session:

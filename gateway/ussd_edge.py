@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from gateway import logs
 from gateway.base import MalformedRequestError
@@ -128,15 +128,30 @@ class UssdEdge:
 
 
 def _form(body: bytes) -> dict[str, str] | None:
-    """The first value of each field, as Flask's form would give it; None when any part is not UTF-8."""
+    """The first value of each field, as Flask's form would give it; None when the body is not plain
+    percent-encoded ASCII decoding to UTF-8 (Flask then decides)."""
     try:
-        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict", max_num_fields=MAX_FIELDS)
-    except (UnicodeDecodeError, ValueError):
+        text = body.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    if text.count("&") >= MAX_FIELDS:
         return None
     form: dict[str, str] = {}
-    for name, value in pairs:
-        form.setdefault(name, value)
+    try:
+        for pair in text.split("&"):
+            if pair:
+                name, _, value = pair.partition("=")
+                form.setdefault(_unquoted(name), _unquoted(value))
+    except UnicodeDecodeError:
+        return None
     return form
+
+
+def _unquoted(part: str) -> str:
+    """``+`` and ``%XX`` decoded (UTF-8, strict), as ``parse_qsl`` does."""
+    if "+" in part:
+        part = part.replace("+", " ")
+    return unquote(part, errors="strict") if "%" in part else part
 
 
 def _query_value(query: str, name: str) -> str | None:

@@ -1,6 +1,7 @@
 """The conversation engine: applies inputs to the session state and renders the current screen."""
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -198,6 +199,7 @@ class Engine:
         return compose_nav(ctx.language, more=more, back=back, home=home)
 
 
+@functools.cache  # eight lines per language
 def compose_nav(language: str, *, more: bool, back: bool, home: bool) -> str:
     """The navigation line, shared by the engine and the screen-budget lint."""
     parts = [(more, nav.MORE, "nav.more"), (back, nav.BACK, "nav.back"), (home, nav.HOME, "nav.home")]

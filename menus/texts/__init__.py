@@ -154,8 +154,16 @@ def render(key: str, language: str, values: Mapping[str, Any] | None = None) -> 
     catalogue = CATALOGUES.get(language, CATALOGUES[DEFAULT_LANGUAGE])
     template = catalogue.get(key) or CATALOGUES[DEFAULT_LANGUAGE][key]
     names = placeholders_of(template)
+    if not names:
+        return _literal(template)
     given = values or {}
     return template.format_map({name: clip(name, given[name]) for name in names})
+
+
+@functools.cache
+def _literal(template: str) -> str:
+    """A template without placeholders as shown (its ``{{`` escapes undone once, not on every hop)."""
+    return template.format_map({})
 
 
 def samples(names: Iterable[str]) -> dict[str, str]:
