@@ -39,11 +39,16 @@ def hour(instant: datetime) -> str:
     return instant.strftime("%H:%M")
 
 
-@lru_cache(maxsize=256)  # a few rates per rulebook: the Fraction arithmetic is not redone on every screen
 def percent(rate: Fraction, language: str) -> str:
     """``26,65%`` in French, ``26.65%`` in English; no trailing zeros."""
     text = f"{float(rate * 100):.2f}".rstrip("0").rstrip(".") + "%"
     return text.replace(".", ",") if language == "fr" else text
+
+
+@lru_cache(maxsize=256)  # a few rates per rulebook: the Fraction arithmetic is not redone on every screen
+def basis_points(bp: int, language: str) -> str:
+    """A rate given in basis points (1/10,000) as ``percent`` shows it."""
+    return percent(Fraction(bp, 10_000), language)
 
 
 def line_values(lines: list[str], count: int) -> dict[str, str]:

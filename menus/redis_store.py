@@ -11,6 +11,7 @@ from typing import Any
 
 import redis
 from redis.commands.core import Script
+from redis.exceptions import NoScriptError
 
 from core.domain.msisdn import Msisdn
 from menus.state import SessionState
@@ -190,6 +191,14 @@ class RedisSessionStore:
             self._threads.client = client
         return client
 
+    def _eval(self, script: Script, keys: list[str], args: list[Any]) -> Any:
+        """Run a hop script on this thread's connection (loading it first if the server lost it)."""
+        client = self._hop_client()
+        try:
+            return client.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            return script(keys=keys, args=args, client=client)  # loads it, then runs it
+
     def _trip(self) -> None:
         with self._count_lock:
             self.round_trips += 1
@@ -226,8 +235,8 @@ class RedisSessionStore:
         count, window = session_limit or (0, 0.0)
         while True:
             now_ms = round(self._wall_clock() * 1000)
-            reply = self._acquire(keys=keys, args=[token, _ms(self.ttls.lock), msisdn, now_ms, count, _ms(window),
-                                                   f"{now_ms}:{token[:8]}"], client=self._hop_client())
+            reply = self._eval(self._acquire, keys, [token, _ms(self.ttls.lock), msisdn, now_ms, count, _ms(window),
+                                                     f"{now_ms}:{token[:8]}"])
             self._trip()
             if reply[0] == 2:
                 return HopLease(session_key, msisdn, token, None, None, _text(reply[1]), limited=True)
@@ -256,7 +265,7 @@ class RedisSessionStore:
                 checkpoint.to_json() if checkpoint is not None else "", _ms(self.ttls.resume),
                 language or "", _ms(self.ttls.language),
                 (caller or "") if self.ttls.caller else "", _ms(self.ttls.caller)]
-        written = self._commit(keys=keys, args=args, client=self._hop_client())
+        written = self._eval(self._commit, keys, args)
         self._trip()
         if not written:
             raise SessionBusyError(f"lost the lock of session {lease.session_key!r} before commit; nothing written")
@@ -265,8 +274,7 @@ class RedisSessionStore:
         """Release the lock without writing; a lock taken over by another hop is left alone."""
         if lease.limited:
             return  # the acquire script released it already
-        self._release(keys=self.hop_keys(lease.session_key, lease.msisdn)[:1], args=[lease.token],
-                      client=self._hop_client())
+        self._eval(self._release, self.hop_keys(lease.session_key, lease.msisdn)[:1], [lease.token])
         self._trip()
 
     def phone_changed(self, msisdn: Msisdn) -> None:

@@ -1,7 +1,6 @@
 """The public menu for unregistered phones: rates and deadlines, simulator, registration, hotline."""
 from __future__ import annotations
 
-from fractions import Fraction
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +21,7 @@ def _rates(ctx: Ctx) -> Values:
     employer = rates.family_benefits_bp + rates.occupational_risk_default_bp + rates.pension_employer_bp
 
     def pct(bp: int) -> str:
-        return fmt.percent(Fraction(bp, 10_000), ctx.language)
+        return fmt.basis_points(bp, ctx.language)
 
     return {
         "employer_rate": pct(employer + rates.amu_employer_bp),
