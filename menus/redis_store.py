@@ -195,7 +195,7 @@ class RedisSessionStore:
         """Run a hop script on this thread's connection (loading it first if the server lost it)."""
         client = self._hop_client()
         try:
-            return client.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
+            return client.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)  # type: ignore[no-untyped-call]
         except NoScriptError:
             return script(keys=keys, args=args, client=client)  # loads it, then runs it
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -79,16 +80,31 @@ class SqlAlchemyEmployerRepository:
 
     def get(self, employer_number: str) -> Employer | None:
         """The employer with this number, or None."""
-        row = self._connection.execute(
-            sa.select(t.employers).where(t.employers.c.employer_number == employer_number)).first()
-        if row is None:
-            return None
-        return Employer(row.employer_number, row.company_name, self._phones.of(row.employer_number),
-                        Periodicity(row.periodicity), row.occupational_risk_bp, row.email)
+        found = self._with_phones(t.employers.c.employer_number == employer_number)
+        return found[0] if found else None
 
     def list_by_phone(self, msisdn: Msisdn) -> list[Employer]:
         """Employers that registered this phone (an accountant may serve several)."""
-        return [e for number in self._phones.holders(msisdn) if (e := self.get(number)) is not None]
+        numbers = sa.select(t.phones.c.holder_number).where(
+            t.phones.c.holder_kind == HolderKind.EMPLOYER.value, t.phones.c.msisdn == msisdn.e164)
+        return self._with_phones(t.employers.c.employer_number.in_(numbers))
+
+    def _with_phones(self, where: sa.ColumnElement[bool]) -> list[Employer]:
+        """Employers matching ``where`` with their phones, in one statement, by employer number."""
+        phones = t.phones
+        rows = self._connection.execute(
+            sa.select(t.employers, phones.c.msisdn.label("phone"))
+            .select_from(t.employers.outerjoin(phones, sa.and_(
+                phones.c.holder_kind == HolderKind.EMPLOYER.value,
+                phones.c.holder_number == t.employers.c.employer_number)))
+            .where(where).order_by(t.employers.c.employer_number, phones.c.id))
+        found: dict[str, tuple[sa.Row[Any], list[Msisdn]]] = {}
+        for row in rows:
+            _, numbers = found.setdefault(row.employer_number, (row, []))
+            if row.phone is not None:
+                numbers.append(Msisdn(row.phone))
+        return [Employer(row.employer_number, row.company_name, tuple(numbers), Periodicity(row.periodicity),
+                         row.occupational_risk_bp, row.email) for row, numbers in found.values()]
 
     def list_numbers(self) -> list[str]:
         """Every employer number, in order."""
