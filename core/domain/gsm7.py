@@ -20,9 +20,13 @@ _TRANSLITERATION: Final = {
 }
 
 
+_TRANSLATION: Final = str.maketrans(_TRANSLITERATION)
+_ALPHABET: Final = BASIC | EXTENSION
+
+
 def is_gsm7(text: str) -> bool:
     """True when every character is in the basic or extension table."""
-    return all(ch in BASIC or ch in EXTENSION for ch in text)
+    return _ALPHABET.issuperset(text)
 
 
 def septets(text: str) -> int:
@@ -32,9 +36,12 @@ def septets(text: str) -> int:
 
 def transliterate(text: str) -> str:
     """Replace French accents and typography outside GSM-7 (é è à ù stay); other characters are kept."""
-    return "".join(_TRANSLITERATION.get(ch, ch) for ch in text)
+    return text.translate(_TRANSLATION)
 
 
 def to_gsm7(text: str) -> str:
     """Transliterate, then replace what is still outside GSM-7 with '?' (USSD screens must be GSM-7)."""
-    return "".join(ch if ch in BASIC or ch in EXTENSION else "?" for ch in transliterate(text))
+    text = transliterate(text)
+    if _ALPHABET.issuperset(text):
+        return text
+    return "".join(ch if ch in _ALPHABET else "?" for ch in text)
