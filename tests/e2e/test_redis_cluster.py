@@ -190,7 +190,9 @@ def test_a_frozen_master_costs_only_its_own_phones_an_apology_within_two_timeout
     finally:
         frozen.send_signal(signal.SIGCONT)
     assert hit.ended and hit.hop_label == "common.internal_error", hit.screen
-    assert 1.0 <= waited < 3.0, f"a frozen master held the hop {waited:.1f} s (REDIS_TIMEOUT 1 s, one retry)"
+    # REDIS_TIMEOUT 1 s and one retry: 2 s; when the pool has no idle connection to that master (another thread
+    # holds it) the new connection's handshake read is bounded by the same 1 s: 3 s at most.
+    assert 1.0 <= waited < 3.5, f"a frozen master held the hop {waited:.1f} s (REDIS_TIMEOUT 1 s, one retry)"
     deadline = time.monotonic() + 10
     while _dial(cluster_gateway, on_frozen[2]) != "public.home":
         assert time.monotonic() < deadline, "the phones of the thawed master did not come back"
