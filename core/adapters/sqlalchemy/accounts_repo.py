@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -13,6 +14,14 @@ from core.domain.contributions import Branch, ContributionAssessment, Contributi
 from core.domain.individual_accounts import DeclaredPay
 from core.domain.periods import ContributionPeriod
 
+
+
+# Built once (hot on every account view): building a statement costs more CPU than SQLite takes to run it.
+_LEDGER_OF: Final = sa.select(t.ledger_entries).where(
+    t.ledger_entries.c.employer_number == sa.bindparam("number")).order_by(t.ledger_entries.c.id)
+_LOCK_ACCOUNT: Final = sa.select(t.employers.c.employer_number).where(
+    t.employers.c.employer_number == sa.bindparam("number")).with_for_update()
+_APPEND_ENTRY: Final = sa.insert(t.ledger_entries)
 
 class SqlAlchemyDeclarationRepository:
     """Declarations with their contribution lines."""
@@ -78,7 +87,7 @@ class SqlAlchemyLedgerRepository:
     @duplicates_as_domain
     def append(self, entry: LedgerEntry) -> None:
         """Append one movement."""
-        self._connection.execute(sa.insert(t.ledger_entries).values(
+        self._connection.execute(_APPEND_ENTRY, dict(
             employer_number=entry.employer_number, kind=entry.kind.value, amount=entry.amount,
             value_date=entry.value_date, recorded_at=entry.recorded_at,
             period=str(entry.period) if entry.period else None, surcharge_step=entry.surcharge_step,
@@ -86,13 +95,11 @@ class SqlAlchemyLedgerRepository:
 
     def entries(self, employer_number: str) -> list[LedgerEntry]:
         """Every movement of the account, in insertion order."""
-        rows = self._connection.execute(sa.select(t.ledger_entries).where(
-            t.ledger_entries.c.employer_number == employer_number).order_by(t.ledger_entries.c.id))
+        rows = self._connection.execute(_LEDGER_OF, {"number": employer_number})
         return [LedgerEntry(r.employer_number, EntryKind(r.kind), r.amount, r.value_date, r.recorded_at,
                             ContributionPeriod.parse(r.period) if r.period else None, r.surcharge_step,
                             r.reference, r.id) for r in rows]
 
     def lock_account(self, employer_number: str) -> None:
         """Serialise writers of one account (row lock on PostgreSQL; SQLite locks at BEGIN)."""
-        self._connection.execute(sa.select(t.employers.c.employer_number).where(
-            t.employers.c.employer_number == employer_number).with_for_update())
+        self._connection.execute(_LOCK_ACCOUNT, {"number": employer_number})

@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from typing import Final
+
 import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
@@ -48,6 +50,12 @@ _START_ATTEMPTS = sa.update(t.outbound_messages).where(
     attempt_started_at=sa.bindparam("m_at", type_=t.outbound_messages.c.attempt_started_at.type))
 
 
+
+# Built once per dialect (every SMS queued): insert unless the idempotency key is already queued.
+_QUEUE_POSTGRESQL: Final = postgresql.insert(t.outbound_messages).on_conflict_do_nothing(
+    index_elements=["idempotency_key"])
+_QUEUE_SQLITE: Final = sqlite.insert(t.outbound_messages).on_conflict_do_nothing(index_elements=["idempotency_key"])
+
 class SqlAlchemyOutboxRepository:
     """Durable queue of outbound messages; the idempotency key is unique."""
 
@@ -67,11 +75,8 @@ class SqlAlchemyOutboxRepository:
             "next_attempt_at": message.next_attempt_at or message.created_at,
             "segments": message.segments, "encoding": message.encoding,
         }
-        dialect = self._connection.dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(t.outbound_messages).values(**values).on_conflict_do_nothing(
-            index_elements=["idempotency_key"])
-        return bool(self._connection.execute(statement).rowcount)
+        statement = _QUEUE_POSTGRESQL if self._connection.dialect.name == "postgresql" else _QUEUE_SQLITE
+        return bool(self._connection.execute(statement, values).rowcount)
 
     def get(self, idempotency_key: str) -> OutboundMessage | None:
         """The message queued under a key."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -50,16 +50,37 @@ class _PhoneBook:
                 for phone in dict.fromkeys(phones)])
 
     def of(self, holder_number: str) -> tuple[Msisdn, ...]:
-        rows = self._connection.execute(sa.select(t.phones.c.msisdn).where(
-            t.phones.c.holder_kind == self._kind, t.phones.c.holder_number == holder_number
-        ).order_by(t.phones.c.id))
+        rows = self._connection.execute(_PHONES_OF, {"kind": self._kind, "number": holder_number})
         return tuple(Msisdn(row.msisdn) for row in rows)
 
     def holders(self, msisdn: Msisdn) -> list[str]:
-        rows = self._connection.execute(sa.select(t.phones.c.holder_number).where(
-            t.phones.c.holder_kind == self._kind, t.phones.c.msisdn == msisdn.e164
-        ).order_by(t.phones.c.holder_number))
+        rows = self._connection.execute(_HOLDERS_OF, {"kind": self._kind, "msisdn": msisdn.e164})
         return [row.holder_number for row in rows]
+
+
+def _employers_with_phones(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    """Employers matching ``where`` joined with their phones, in employer then phone order."""
+    phones = t.phones
+    return (sa.select(t.employers, phones.c.msisdn.label("phone"))
+            .select_from(t.employers.outerjoin(phones, sa.and_(
+                phones.c.holder_kind == HolderKind.EMPLOYER.value,
+                phones.c.holder_number == t.employers.c.employer_number)))
+            .where(where).order_by(t.employers.c.employer_number, phones.c.id))
+
+
+# Built once: building a statement costs more CPU than SQLite takes to run it (hot on every USSD login).
+_EMPLOYER_BY_NUMBER: Final = _employers_with_phones(t.employers.c.employer_number == sa.bindparam("number"))
+_EMPLOYERS_BY_PHONE: Final = _employers_with_phones(t.employers.c.employer_number.in_(
+    sa.select(t.phones.c.holder_number).where(t.phones.c.holder_kind == HolderKind.EMPLOYER.value,
+                                              t.phones.c.msisdn == sa.bindparam("msisdn"))))
+_PHONES_OF: Final = sa.select(t.phones.c.msisdn).where(
+    t.phones.c.holder_kind == sa.bindparam("kind"), t.phones.c.holder_number == sa.bindparam("number")
+).order_by(t.phones.c.id)
+_HOLDERS_OF: Final = sa.select(t.phones.c.holder_number).where(
+    t.phones.c.holder_kind == sa.bindparam("kind"), t.phones.c.msisdn == sa.bindparam("msisdn")
+).order_by(t.phones.c.holder_number)
+_INSURED_BY_NUMBER: Final = sa.select(t.insured_persons).where(
+    t.insured_persons.c.insured_number == sa.bindparam("number"))
 
 
 class SqlAlchemyEmployerRepository:
@@ -80,26 +101,17 @@ class SqlAlchemyEmployerRepository:
 
     def get(self, employer_number: str) -> Employer | None:
         """The employer with this number, or None."""
-        found = self._with_phones(t.employers.c.employer_number == employer_number)
+        found = self._with_phones(_EMPLOYER_BY_NUMBER, {"number": employer_number})
         return found[0] if found else None
 
     def list_by_phone(self, msisdn: Msisdn) -> list[Employer]:
         """Employers that registered this phone (an accountant may serve several)."""
-        numbers = sa.select(t.phones.c.holder_number).where(
-            t.phones.c.holder_kind == HolderKind.EMPLOYER.value, t.phones.c.msisdn == msisdn.e164)
-        return self._with_phones(t.employers.c.employer_number.in_(numbers))
+        return self._with_phones(_EMPLOYERS_BY_PHONE, {"msisdn": msisdn.e164})
 
-    def _with_phones(self, where: sa.ColumnElement[bool]) -> list[Employer]:
-        """Employers matching ``where`` with their phones, in one statement, by employer number."""
-        phones = t.phones
-        rows = self._connection.execute(
-            sa.select(t.employers, phones.c.msisdn.label("phone"))
-            .select_from(t.employers.outerjoin(phones, sa.and_(
-                phones.c.holder_kind == HolderKind.EMPLOYER.value,
-                phones.c.holder_number == t.employers.c.employer_number)))
-            .where(where).order_by(t.employers.c.employer_number, phones.c.id))
+    def _with_phones(self, query: sa.Select[Any], params: dict[str, str]) -> list[Employer]:
+        """Employers found by ``query`` (one of the statements above) with their phones, by employer number."""
         found: dict[str, tuple[sa.Row[Any], list[Msisdn]]] = {}
-        for row in rows:
+        for row in self._connection.execute(query, params):
             _, numbers = found.setdefault(row.employer_number, (row, []))
             if row.phone is not None:
                 numbers.append(Msisdn(row.phone))
@@ -130,8 +142,7 @@ class SqlAlchemyInsuredPersonRepository:
 
     def get(self, insured_number: str) -> InsuredPerson | None:
         """The insured person with this number, or None."""
-        row = self._connection.execute(sa.select(t.insured_persons).where(
-            t.insured_persons.c.insured_number == insured_number)).first()
+        row = self._connection.execute(_INSURED_BY_NUMBER, {"number": insured_number}).first()
         if row is None:
             return None
         return InsuredPerson(row.insured_number, row.full_name, row.date_of_birth,

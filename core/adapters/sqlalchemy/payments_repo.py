@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from typing import Final
+
 import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.engine import Row
@@ -25,6 +27,12 @@ def _reference(row: Row[tuple[object, ...]]) -> PaymentReference:
         status=ReferenceStatus(m["status"]), paid_at=m["paid_at"], channel=m["channel"])
 
 
+
+# Built once (every payment reference issued, followed or paid).
+_REFERENCE: Final = sa.select(t.payment_references).where(t.payment_references.c.code == sa.bindparam("code"))
+_REFERENCE_FOR_UPDATE: Final = _REFERENCE.with_for_update()
+_INSERT_REFERENCE: Final = sa.insert(t.payment_references)
+
 class SqlAlchemyPaymentReferenceRepository:
     """Payment references; the code is the primary key."""
 
@@ -34,7 +42,7 @@ class SqlAlchemyPaymentReferenceRepository:
     @duplicates_as_domain
     def add(self, reference: PaymentReference) -> None:
         """Insert a new reference (a duplicate code violates the primary key)."""
-        self._connection.execute(sa.insert(t.payment_references).values(**self._values(reference)))
+        self._connection.execute(_INSERT_REFERENCE, self._values(reference))
 
     def update(self, reference: PaymentReference) -> None:
         """Persist a status change."""
@@ -44,8 +52,8 @@ class SqlAlchemyPaymentReferenceRepository:
 
     def get(self, code: str, *, for_update: bool = False) -> PaymentReference | None:
         """The reference with this code; ``for_update`` locks it until the transaction ends."""
-        query = sa.select(t.payment_references).where(t.payment_references.c.code == code)
-        row = self._connection.execute(query.with_for_update() if for_update else query).first()
+        query = _REFERENCE_FOR_UPDATE if for_update else _REFERENCE
+        row = self._connection.execute(query, {"code": code}).first()
         return _reference(row) if row else None
 
     def list_for_employer(self, employer_number: str, limit: int) -> list[PaymentReference]:

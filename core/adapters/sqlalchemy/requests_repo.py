@@ -1,6 +1,8 @@
 """Request, activity-history, PIN-credential and USSD session-report repositories."""
 from __future__ import annotations
 
+from typing import Final
+
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
@@ -94,6 +96,12 @@ class SqlAlchemyActivityRepository:
                               dict(r.details), r.id) for r in rows]
 
 
+
+# Built once (read on every USSD login).
+_CREDENTIAL: Final = sa.select(t.credentials).where(
+    t.credentials.c.holder_kind == sa.bindparam("kind"), t.credentials.c.holder_number == sa.bindparam("number"))
+_CREDENTIAL_FOR_UPDATE: Final = _CREDENTIAL.with_for_update()
+
 class SqlAlchemyCredentialRepository:
     """PIN credentials, one per account holder."""
 
@@ -102,9 +110,8 @@ class SqlAlchemyCredentialRepository:
 
     def get(self, holder_kind: HolderKind, holder_number: str, *, for_update: bool = False) -> Credential | None:
         """The holder's credential, or None before the PIN is set; ``for_update`` locks it."""
-        query = sa.select(t.credentials).where(
-            t.credentials.c.holder_kind == holder_kind.value, t.credentials.c.holder_number == holder_number)
-        row = self._connection.execute(query.with_for_update() if for_update else query).first()
+        query = _CREDENTIAL_FOR_UPDATE if for_update else _CREDENTIAL
+        row = self._connection.execute(query, {"kind": holder_kind.value, "number": holder_number}).first()
         if row is None:
             return None
         return Credential(HolderKind(row.holder_kind), row.holder_number, row.pin_hash, row.failed_attempts,
