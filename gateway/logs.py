@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextvars
-import hashlib
 import hmac
 import json
 import logging
@@ -95,7 +94,7 @@ def configure_logging(level: str = "INFO", fmt: str = "json", session_key: str |
 
 def hashed_session(provider: str, session_id: str) -> str:
     """A provider session id as logs show it: keyed, so logs cannot be joined to the provider's records."""
-    return hmac.new(_session_key[0], f"{provider}:{session_id}".encode(), hashlib.sha256).hexdigest()[:12]
+    return hmac.digest(_session_key[0], f"{provider}:{session_id}".encode(), "sha256").hex()[:12]
 
 
 def bind_session(provider: str, session_id: str) -> None:
