@@ -13,6 +13,7 @@ from core.domain.msisdn import Msisdn
 from core.domain.parties import HolderKind
 from menus import texts
 from menus.backend import LOOKUPS, ScreenBackend
+from menus.session_views import SessionViews
 from menus.state import SessionState
 
 R = TypeVar("R")
@@ -55,6 +56,7 @@ class Ctx:
     checkpoint: SessionState | None = None  # this phone's dropped form, as read with the session
     caller: str | None = None  # this phone's accounts as cached by the session store (JSON), if any
     caller_found: str | None = None  # the accounts looked up during this hop, for the store to cache
+    views: SessionViews | None = None  # lookups shown more than once in this session, computed once
 
     @property
     def data(self) -> dict[str, Any]:
@@ -96,12 +98,32 @@ class Ctx:
         SMS follows, ``late(result)`` (or a "request done" text) being sent when it completes.
         Screens that call nothing never touch the pool.
         """
+        changes = getattr(fn, "__name__", "") not in LOOKUPS
+        if changes and self.views is not None:  # the session changes something: its views are stale from now on
+            self.views.forget(self._session_key)
         future = self.executor.submit(fn, *args, **kwargs)
+        if changes and self.views is not None:
+            views, session = self.views, self._session_key
+            future.add_done_callback(lambda _done: views.forget(session))  # also once a slow write completes
         try:
             return future.result(timeout=max(0.0, self.deadline - time.monotonic()))
         except FutureTimeout as exc:
             lookup = late is None and getattr(fn, "__name__", "") in LOOKUPS
             raise DeadlineExceeded(future, late, lookup=lookup) from exc
+
+    def view(self, fn: Callable[..., R], *args: Any) -> R:
+        """A lookup this session shows more than once (the account summary), made once per session.
+
+        Forgotten as soon as the session calls anything that is not a lookup (``menus.session_views``).
+        """
+        if self.views is None:
+            return self.call(fn, *args)
+        key = (getattr(fn, "__name__", repr(fn)), args)
+        return self.views.get_or_compute(self._session_key, key, lambda: self.call(fn, *args))
+
+    @property
+    def _session_key(self) -> tuple[str, str]:
+        return self.state.msisdn, self.state.session_id
 
     def sms(self, key: str, values: Mapping[str, Any] | None = None, *, purpose: str, essential: bool = False,
             idempotency_key: str | None = None) -> None:

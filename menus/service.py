@@ -16,6 +16,7 @@ from menus.hop import Reply, UssdHop, new_error_id
 from menus.incidents import IncidentSink, NoIncidents
 from menus.phone_registry import RegistryRefresher
 from menus.screens.auth import entry
+from menus.session_views import SessionViews
 from menus.state import SessionState
 from menus.store import HopLease, SessionBusyError, SessionStore
 from menus.texts import DEFAULT_LANGUAGE, render
@@ -44,6 +45,7 @@ class UssdService:
         self.recorder: HopRecorder = recorder or NoRecorder()
         self.registry = registry
         self.incidents: IncidentSink = incidents or NoIncidents()
+        self.views = SessionViews()  # lookups a session shows more than once (its account), made once
 
     def respond(self, hop: UssdHop) -> Reply:
         """The reply to one hop; a duplicate hop gets the reply it got before, with no side effect."""
@@ -97,7 +99,7 @@ class UssdService:
         if state is None:
             state = SessionState(hop.session_id, hop.msisdn.e164, "", language=lease.language or DEFAULT_LANGUAGE)
         ctx = Ctx(state, hop.msisdn, self.backend, self.executor, started + self.settings.hop_deadline, self.store,
-                  lease.checkpoint, lease.caller)
+                  lease.checkpoint, lease.caller, views=self.views)
         try:
             if new:
                 reply = self.engine.start(ctx, entry(ctx, lease.checkpoint), hop.read_inputs(None))

@@ -69,7 +69,7 @@ def _record(ctx: Ctx) -> Transition:
 
 def _offer_reference(ctx: Ctx) -> Transition:
     period = ContributionPeriod.parse(ctx.data["decl_period"])
-    summary = ctx.call(ctx.backend.account_summary, ctx.holder_number)
+    summary = ctx.view(ctx.backend.account_summary, ctx.holder_number)
     unpaid = next((p for p in summary.unpaid_periods if p.period == period), None)
     if unpaid is None:
         return End("pay.nothing_due")

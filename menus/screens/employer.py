@@ -17,13 +17,13 @@ def _home(ctx: Ctx) -> Values:
 
 
 def _summary(ctx: Ctx) -> Values:
-    summary: AccountSummary = ctx.call(ctx.backend.account_summary, ctx.holder_number)
+    summary: AccountSummary = ctx.view(ctx.backend.account_summary, ctx.holder_number)
     return {"balance": fmt.money(summary.balance), "overdue": fmt.money(summary.overdue),
             "surcharges": fmt.money(summary.surcharges_outstanding)}
 
 
 def _payments(ctx: Ctx) -> Values:
-    summary: AccountSummary = ctx.call(ctx.backend.account_summary, ctx.holder_number)
+    summary: AccountSummary = ctx.view(ctx.backend.account_summary, ctx.holder_number)
     lines = [ctx.say("account.payment_line", {"date": p.value_date.strftime("%d/%m"), "amount": fmt.money(p.amount)})
              for p in summary.last_payments[:3]]
     return {"count": len(summary.last_payments), **fmt.line_values(lines, 3)}
@@ -43,7 +43,7 @@ def statement_text(ctx: Ctx, summary: AccountSummary) -> str:
 
 
 def _send_statement(ctx: Ctx) -> Transition:
-    summary = ctx.call(ctx.backend.account_summary, ctx.holder_number)
+    summary = ctx.view(ctx.backend.account_summary, ctx.holder_number)
     ctx.backend.sms.send(ctx.msisdn, statement_text(ctx, summary), purpose="statement")
     return End("account.statement_sent")
 

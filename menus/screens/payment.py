@@ -13,7 +13,7 @@ from menus.dsl import End, Final, Goto, Item, Menu, Option, Pick, Transition, Va
 
 
 def _scope(ctx: Ctx) -> Values:
-    summary = ctx.call(ctx.backend.account_summary, ctx.holder_number)
+    summary = ctx.view(ctx.backend.account_summary, ctx.holder_number)
     ctx.data["pay_periods"] = [
         {"period": str(p.period), "amount": p.outstanding, "contributions": p.principal_outstanding,
          "surcharges": p.surcharges_outstanding, "overdue": p.deadline < summary.as_of}
