@@ -115,7 +115,7 @@ class Backend:
 
     def holders(self, msisdn: Msisdn) -> PhoneHolders:
         """Accounts registered on a phone."""
-        return directory.holders_of(msisdn, uow=self.uow_factory())
+        return directory.holders_of(msisdn, uow=self.uow_factory(), clock=self.clock, policy=self.pin_policy)
 
     def registered_phones(self) -> list[str]:
         """Every registered phone (E.164)."""

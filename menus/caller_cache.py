@@ -28,7 +28,9 @@ def caller_accounts(ctx: Ctx) -> list[Account]:
         cached = _decode(ctx.caller)
         if cached is not None:
             return cached
-    accounts = accounts_of(ctx.call(ctx.backend.holders, ctx.msisdn))
+    holders = ctx.call(ctx.backend.holders, ctx.msisdn)
+    accounts = accounts_of(holders)
+    ctx.caller_status = holders.sole_credential
     ctx.caller_found = json.dumps(accounts, separators=(",", ":"), ensure_ascii=False)
     return accounts
 

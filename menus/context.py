@@ -11,6 +11,7 @@ from typing import Any, Protocol, TypeVar
 
 from core.domain.msisdn import Msisdn
 from core.domain.parties import HolderKind
+from core.services.credentials import CredentialStatus
 from menus import texts
 from menus.backend import LOOKUPS, ScreenBackend
 from menus.session_views import SessionViews
@@ -56,6 +57,7 @@ class Ctx:
     checkpoint: SessionState | None = None  # this phone's dropped form, as read with the session
     caller: str | None = None  # this phone's accounts as cached by the session store (JSON), if any
     caller_found: str | None = None  # the accounts looked up during this hop, for the store to cache
+    caller_status: CredentialStatus | None = None  # the PIN state of the only account, read with it this hop
     views: SessionViews | None = None  # lookups shown more than once in this session, computed once
 
     @property

@@ -35,6 +35,11 @@ def credential_status(holder_kind: HolderKind, holder_number: str, *, uow: UnitO
     """Read the holder's PIN state in one query."""
     with uow:
         credential = uow.credentials.get(holder_kind, holder_number)
+    return status_of(credential, clock=clock, policy=policy)
+
+
+def status_of(credential: Credential | None, *, clock: Clock, policy: PinPolicy = PinPolicy()) -> CredentialStatus:
+    """The PIN state shown before a PIN is asked: none set, locked until when, or blocked."""
     if credential is None:
         return CredentialStatus(False, None)
     if policy.blocks(credential):

@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.domain.msisdn import Msisdn
-from core.domain.parties import Employer, InsuredPerson
-from core.ports import PhoneRegistrations, UnitOfWork
+from core.domain.parties import Employer, HolderKind, InsuredPerson
+from core.domain.pins import PinPolicy
+from core.ports import Clock, PhoneRegistrations, UnitOfWork
+from core.services.credentials import CredentialStatus, status_of
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +20,7 @@ class PhoneHolders:
 
     employers: tuple[Employer, ...]
     insured_persons: tuple[InsuredPerson, ...]
+    sole_credential: CredentialStatus | None = None  # the PIN state of the only account, read with it (or None)
 
     @property
     def is_registered(self) -> bool:
@@ -25,11 +28,22 @@ class PhoneHolders:
         return bool(self.employers or self.insured_persons)
 
 
-def holders_of(msisdn: Msisdn, *, uow: UnitOfWork) -> PhoneHolders:
-    """Look the phone up among registered employer and insured phones."""
+def holders_of(msisdn: Msisdn, *, uow: UnitOfWork, clock: Clock | None = None,
+               policy: PinPolicy = PinPolicy()) -> PhoneHolders:
+    """Look the phone up among registered employer and insured phones.
+
+    With ``clock``, a phone with a single account also gets that account's PIN state from the same unit of
+    work (the first hop of a login needs both: one transaction instead of two).
+    """
     with uow:
-        return PhoneHolders(tuple(uow.employers.list_by_phone(msisdn)),
-                            tuple(uow.insured_persons.list_by_phone(msisdn)))
+        employers = tuple(uow.employers.list_by_phone(msisdn))
+        insured_persons = tuple(uow.insured_persons.list_by_phone(msisdn))
+        sole = None
+        if clock is not None and len(employers) + len(insured_persons) == 1:
+            kind, number = ((HolderKind.EMPLOYER, employers[0].employer_number) if employers
+                            else (HolderKind.INSURED, insured_persons[0].insured_number))
+            sole = status_of(uow.credentials.get(kind, number), clock=clock, policy=policy)
+        return PhoneHolders(employers, insured_persons, sole)
 
 
 def registered_phones(*, uow: UnitOfWork) -> list[str]:

@@ -6,6 +6,7 @@ from datetime import datetime
 from core.domain.errors import InvalidPinError
 from core.domain.parties import HolderKind
 from core.domain.pins import seal, sealed_matches, validate_new_pin
+from core.services.credentials import CredentialStatus
 from menus import format as fmt
 from menus.caller_cache import caller_accounts
 from menus.context import Ctx
@@ -35,19 +36,23 @@ def start_fresh(ctx: Ctx) -> Transition:
         return Goto("public.home", reset=True)
     ctx.data["accounts"] = accounts  # what the account choice shows; only a phone with several keeps it
     if len(accounts) == 1:
-        chosen = choose_account(ctx, "0")
+        chosen = choose_account(ctx, "0", ctx.caller_status)
         del ctx.data["accounts"]  # bound: no choice to come back to, nothing to keep in the session
         return chosen
     return Goto("auth.pick_account", reset=True)
 
 
-def choose_account(ctx: Ctx, index: str) -> Transition:
-    """Bind the session to one account, then ask its PIN (or activate it first)."""
+def choose_account(ctx: Ctx, index: str, status: CredentialStatus | None = None) -> Transition:
+    """Bind the session to one account, then ask its PIN (or activate it first).
+
+    ``status``: the account's PIN state when it was read with the phone's accounts this hop.
+    """
     account = ctx.data["accounts"][int(index)]
     ctx.state.holder_kind, ctx.state.holder_number = account["kind"], account["number"]
     ctx.data["holder_name"] = account["name"]
     ctx.data["home"] = HOMES[account["kind"]]
-    status = ctx.call(ctx.backend.credential_status, HolderKind(account["kind"]), account["number"])
+    if status is None:
+        status = ctx.call(ctx.backend.credential_status, HolderKind(account["kind"]), account["number"])
     if status.blocked:
         return End("auth.blocked")
     if status.locked_until is not None:

@@ -11,7 +11,7 @@ from core.domain.msisdn import Msisdn
 from core.domain.parties import Employer
 from core.adapters.sqlalchemy import tables as t
 from core.services.directory import PhoneHolders
-from tests.e2e.conftest import Gateway
+from tests.e2e.conftest import ACCOUNTANT_PHONE, Gateway
 from tests.support.statements import statements_of
 
 UNREGISTERED = "+22896123456"
@@ -134,3 +134,36 @@ def test_an_ended_session_keeps_only_its_last_reply(gateway: Gateway) -> None:
     phone.ended = False
     assert phone.send("1") == final and phone.ended, "a hop after the end is answered the same"
     assert phone.resend() == final and gateway.count(t.payment_references) == references, "with no side effect"
+
+
+def test_a_single_account_phone_gets_its_pin_state_with_its_accounts_in_one_transaction(
+        gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:
+    backend, separate = gateway.rt.ussd.backend, []
+    real = backend.credential_status
+
+    def credential_status(*args: Any) -> Any:
+        separate.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(backend, "credential_status", credential_status)
+    phone = gateway.phone("+22890112233")
+    statements = statements_of(gateway.rt.engine, phone.dial)
+    assert phone.hop_label == "auth.pin" and separate == [], "the PIN state came with the phone's accounts"
+    if gateway.rt.engine.dialect.name == "sqlite":
+        assert sum(s.startswith("BEGIN") for s in statements) == 1, statements
+    for _ in range(3):
+        phone.send("0000")
+    gateway.rt.ussd.store.phone_changed(Msisdn("+22890112233"))  # its cached accounts forgotten: looked up again
+    locked = gateway.phone("+22890112233")
+    locked.dial()
+    assert locked.ended and locked.hop_label.startswith("auth.locked"), "the lock read with the accounts shows"
+    assert separate == []
+    again = gateway.phone("+22890112233")
+    again.dial()
+    assert again.hop_label.startswith("auth.locked") and len(separate) == 1, \
+        "accounts from the caller cache: the PIN state is read by itself, never cached"
+    accountant = gateway.phone(ACCOUNTANT_PHONE)
+    accountant.dial()
+    assert accountant.hop_label == "auth.pick_account"
+    accountant.send("1")
+    assert len(separate) == 2, "with several accounts, the chosen one's PIN state is read when it is chosen"
