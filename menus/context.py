@@ -120,7 +120,7 @@ class Ctx:
         """
         if self.views is None:
             return self.call(fn, *args)
-        key = (getattr(fn, "__name__", repr(fn)), args)
+        key = (getattr(fn, "__name__", None) or id(fn), args)
         return self.views.get_or_compute(self._session_key, key, lambda: self.call(fn, *args))
 
     @property
