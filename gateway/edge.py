@@ -6,7 +6,7 @@ import logging
 import re
 import secrets
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from flask import Flask, Response, current_app, jsonify, request
@@ -20,7 +20,7 @@ from gateway.metrics import HTTP_ERROR, STORAGE_ERROR, count_error
 from menus.hop import new_error_id
 
 logger = logging.getLogger(__name__)
-REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
 RETRY_AFTER_S: Final = "30"
 # Callbacks whose callers are providers; the allow-list applies to them only.
 PROVIDER_PREFIXES: Final = ("/gateway/",)
@@ -43,9 +43,13 @@ def install(app: Flask) -> None:
     app.register_error_handler(Exception, _internal_error)
 
 
+def request_id_for(given: str) -> str:
+    """The request id of a request: the caller's ``X-Request-Id`` when it is a safe token, else a new one."""
+    return given if _REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
+
+
 def _open_request() -> Response | tuple[Response | str, int, dict[str, str]] | None:
-    given = request.headers.get("X-Request-Id", "")
-    logs.request_id.set(given if REQUEST_ID.fullmatch(given) else secrets.token_hex(8))
+    logs.request_id.set(request_id_for(request.headers.get("X-Request-Id", "")))
     logs.session_ref.set(None)
     networks: Sequence[Network] = current_app.config.get("AT_ALLOWED_NETWORKS") or ()
     if networks and request.path.startswith(PROVIDER_PREFIXES) and not caller_allowed(request.remote_addr, networks):
@@ -84,8 +88,12 @@ def _reply(status: int, error: str, detail: str, **extra: str) -> tuple[Response
     headers = {"Retry-After": RETRY_AFTER_S} if status == 503 else {}
     if _wants_json():
         return jsonify(error=error, detail=detail, **extra), status, headers
-    text = f"{detail} ({', '.join(f'{k} {v}' for k, v in extra.items())})" if extra else detail
-    return text, status, {"Content-Type": "text/plain; charset=utf-8", **headers}
+    return plain_text(detail, **extra), status, {"Content-Type": "text/plain; charset=utf-8", **headers}
+
+
+def plain_text(detail: str, **extra: str) -> str:
+    """An error's plain-text body for the providers: ``detail (name value, ...)``."""
+    return f"{detail} ({', '.join(f'{k} {v}' for k, v in extra.items())})" if extra else detail
 
 
 # Codes whose JSON name is part of a published contract (the bank API's OpenAPI document).
@@ -115,9 +123,13 @@ def _storage_unavailable(error: Exception) -> tuple[Response | str, int, dict[st
     return _reply(503, "unavailable", f"temporarily unavailable, retry later (error {error_id})")
 
 
-def internal_error_text(error_id: str) -> str:
-    """The plain-text body of a 500 (for the providers' callbacks)."""
-    return f"internal error (error_id {error_id})"
+def report_unexpected(error: BaseException, where: str, register: Callable[[str, str], None]) -> str:
+    """Log an unexpected error by its stack frames, count it, ``register(error_id, kind)`` it; its error id."""
+    error_id = new_error_id()
+    logger.error("unexpected %s on %s error_id=%s\n%s", type(error).__name__, where, error_id, _frames(error))
+    count_error(HTTP_ERROR)
+    register(error_id, type(error).__name__)
+    return error_id
 
 
 def _internal_error(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
@@ -125,8 +137,5 @@ def _internal_error(error: Exception) -> tuple[Response | str, int, dict[str, st
         return _http_error(error)
     if isinstance(error, OSError):
         return _storage_unavailable(error)
-    error_id = new_error_id()
-    logger.error("unexpected %s on %s error_id=%s\n%s", type(error).__name__, request.path, error_id, _frames(error))
-    count_error(HTTP_ERROR)
-    register_incident(error_id, type(error).__name__)
+    error_id = report_unexpected(error, request.path, register_incident)
     return _reply(500, "internal_error", "internal error", error_id=error_id)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import logging
-import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -18,10 +17,10 @@ from urllib.parse import parse_qsl, unquote
 
 from gateway import logs
 from gateway.base import MalformedRequestError
-from gateway.edge import REQUEST_ID, Network, caller_allowed, internal_error_text
+from gateway.edge import Network, caller_allowed, plain_text, report_unexpected, request_id_for
 from gateway.incidents import IncidentRegister
 from gateway.logs import bind_session
-from gateway.metrics import HTTP_ERROR, USSD_ERROR, count_error
+from gateway.metrics import USSD_ERROR, count_error
 from gateway.security import key_matches
 from menus.hop import Reply, UssdHop, new_error_id
 from menus.service import UssdService
@@ -75,8 +74,7 @@ class UssdEdge:
         hop = self._hop(route, environ)
         if hop is None:
             return self.app(environ, start_response)  # Flask's route gives the refusal and its reason
-        given = environ.get("HTTP_X_REQUEST_ID", "")
-        rid = logs.request_id.set(given if REQUEST_ID.fullmatch(given) else secrets.token_hex(8))
+        rid = logs.request_id.set(request_id_for(environ.get("HTTP_X_REQUEST_ID", "")))
         ref = logs.session_ref.set(None)
         try:
             status, body, headers = self._answer(route, hop)
@@ -93,14 +91,14 @@ class UssdEdge:
         try:
             body, headers = route.format(reply)
         except Exception as exc:  # the same 500 as Flask's edge would give
-            error_id = new_error_id()
-            logger.error("unexpected %s on %s error_id=%s", type(exc).__name__, route.path, error_id)
-            count_error(HTTP_ERROR)
-            if self.incidents is not None:
-                self.incidents.incident(error_id, route.path, type(exc).__name__)
-            return "500 INTERNAL SERVER ERROR", internal_error_text(error_id), {
+            error_id = report_unexpected(exc, route.path, lambda eid, kind: self._incident(eid, route.path, kind))
+            return "500 INTERNAL SERVER ERROR", plain_text("internal error", error_id=error_id), {
                 "Content-Type": "text/plain; charset=utf-8"}
         return "200 OK", body, headers
+
+    def _incident(self, error_id: str, where: str, kind: str) -> None:
+        if self.incidents is not None:
+            self.incidents.incident(error_id, where, kind)
 
     def _hop(self, route: HopRoute, environ: dict[str, Any]) -> UssdHop | None:
         """The parsed hop when the request has the plain valid shape; None (body put back) otherwise."""

@@ -100,18 +100,16 @@ class Ctx:
         SMS follows, ``late(result)`` (or a "request done" text) being sent when it completes.
         Screens that call nothing never touch the pool.
         """
-        changes = getattr(fn, "__name__", "") not in LOOKUPS
-        if changes and self.views is not None:  # the session changes something: its views are stale from now on
-            self.views.forget(self._session_key)
+        lookup = getattr(fn, "__name__", "") in LOOKUPS
         future = self.executor.submit(fn, *args, **kwargs)
-        if changes and self.views is not None:
+        if not lookup and self.views is not None:  # the session changes something: its views are stale
             views, session = self.views, self._session_key
-            future.add_done_callback(lambda _done: views.forget(session))  # also once a slow write completes
+            views.forget(session)
+            future.add_done_callback(lambda _done: views.forget(session))  # and again once the change is made
         try:
             return future.result(timeout=max(0.0, self.deadline - time.monotonic()))
         except FutureTimeout as exc:
-            lookup = late is None and getattr(fn, "__name__", "") in LOOKUPS
-            raise DeadlineExceeded(future, late, lookup=lookup) from exc
+            raise DeadlineExceeded(future, late, lookup=late is None and lookup) from exc
 
     def view(self, fn: Callable[..., R], *args: Any) -> R:
         """A lookup this session shows more than once (the account summary), made once per session.

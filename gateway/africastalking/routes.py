@@ -44,9 +44,9 @@ def _malformed(error: MalformedRequestError) -> tuple[str, int, dict[str, str]]:
     return f"bad request: {error.reason}", 400, _TEXT
 
 
-def cursor_key() -> bytes:
-    """The server secret that keys USSD cursors."""
-    return str(current_app.config["GATEWAY_SECRET_KEY"]).encode()  # create_app always sets it
+def cursor_key(config: Mapping[str, Any] | None = None) -> bytes:
+    """The server secret that keys USSD cursors (``config``: the current app's by default)."""
+    return str((current_app.config if config is None else config)["GATEWAY_SECRET_KEY"]).encode()  # always set
 
 
 @blueprint.post("/ussd")
@@ -60,7 +60,7 @@ def ussd_hop() -> Response:
 
 def hop_route(config: Mapping[str, Any]) -> HopRoute:
     """The interactive callback as the USSD edge serves it."""
-    key = str(config["GATEWAY_SECRET_KEY"]).encode()
+    key = cursor_key(config)
     return HopRoute(USSD_PATH, "AT_CALLBACK_KEY", lambda form: parse_ussd_request(form, cursor_key=key),
                     format_ussd_reply)
 
