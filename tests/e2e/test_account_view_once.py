@@ -7,18 +7,12 @@ import re
 import pytest
 
 from tests.e2e.conftest import Gateway
+from tests.support.spies import calls_to
 
 
 def test_summary_payments_and_back_read_the_account_once_and_the_next_session_reads_it_again(
         gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:
-    backend = gateway.rt.ussd.backend
-    real, reads = backend.account_summary, []
-
-    def counted(employer_number: str) -> object:
-        reads.append(employer_number)
-        return real(employer_number)
-
-    monkeypatch.setattr(backend, "account_summary", counted)
+    reads = calls_to(monkeypatch, gateway.rt.ussd.backend, "account_summary", lambda employer_number: employer_number)
     phone = gateway.phone()
     phone.dial()
     phone.send("1234")

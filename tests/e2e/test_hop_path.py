@@ -12,21 +12,14 @@ from core.domain.parties import Employer
 from core.adapters.sqlalchemy import tables as t
 from core.services.directory import PhoneHolders
 from tests.e2e.conftest import ACCOUNTANT_PHONE, Gateway
+from tests.support.spies import calls_to
 from tests.support.statements import statements_of
 
 UNREGISTERED = "+22896123456"
 
 
 def _count_lookups(gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    backend, seen = gateway.rt.ussd.backend, []
-    real = backend.holders
-
-    def holders(msisdn: Msisdn) -> PhoneHolders:
-        seen.append(msisdn.e164)
-        return real(msisdn)
-
-    monkeypatch.setattr(backend, "holders", holders)
-    return seen
+    return calls_to(monkeypatch, gateway.rt.ussd.backend, "holders", lambda msisdn: msisdn.e164)
 
 
 def test_a_phone_is_looked_up_once_then_read_from_the_cache_with_the_session(
@@ -138,14 +131,7 @@ def test_an_ended_session_keeps_only_its_last_reply(gateway: Gateway) -> None:
 
 def test_a_single_account_phone_gets_its_pin_state_with_its_accounts_in_one_transaction(
         gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:
-    backend, separate = gateway.rt.ussd.backend, []
-    real = backend.credential_status
-
-    def credential_status(*args: Any) -> Any:
-        separate.append(args)
-        return real(*args)
-
-    monkeypatch.setattr(backend, "credential_status", credential_status)
+    separate = calls_to(monkeypatch, gateway.rt.ussd.backend, "credential_status")
     phone = gateway.phone("+22890112233")
     statements = statements_of(gateway.rt.engine, phone.dial)
     assert phone.hop_label == "auth.pin" and separate == [], "the PIN state came with the phone's accounts"

@@ -19,13 +19,13 @@ from core.adapters.sqlalchemy import tables as t
 from core.domain.msisdn import Msisdn
 from core.domain.pins import PinHasher
 from core.services.demo import seed_demo
-from core.services.directory import PhoneHolders
 from gateway.runtime import Runtime
 from menus.redis_store import REGISTRY_BUCKETS, phone_tag
 from tests.conftest import _truncate
 from tests.e2e.conftest import EMPLOYER_PHONE, STRANGER_PHONE, Gateway, QueuedSms
 from tests.support.clock import SettableClock
 from tests.support.redis_cluster import RedisClusterServers, redis_cluster
+from tests.support.spies import calls_to
 
 __all__ = ["redis_cluster"]
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -116,14 +116,7 @@ def test_the_seventh_session_in_a_minute_is_refused(cluster_gateway: Gateway) ->
 
 def test_the_registry_is_refreshed_over_every_master_and_tells_a_stranger_without_a_lookup(
         cluster_gateway: Gateway, redis_cluster: RedisClusterServers, monkeypatch: pytest.MonkeyPatch) -> None:
-    backend, lookups = cluster_gateway.rt.ussd.backend, []
-    real = backend.holders
-
-    def holders(msisdn: Msisdn) -> PhoneHolders:
-        lookups.append(msisdn.e164)
-        return real(msisdn)
-
-    monkeypatch.setattr(backend, "holders", holders)
+    lookups = calls_to(monkeypatch, cluster_gateway.rt.ussd.backend, "holders", lambda msisdn: msisdn.e164)
     assert _dial(cluster_gateway, "+22896100001") == "public.home"  # the registry is stale: looked up, refreshed
     deadline = time.monotonic() + 10
     while sum(redis_cluster.keys_per_master("cnss:ussd:*:registry").values()) < REGISTRY_BUCKETS:
