@@ -28,18 +28,17 @@ class PhoneHolders:
         return bool(self.employers or self.insured_persons)
 
 
-def holders_of(msisdn: Msisdn, *, uow: UnitOfWork, clock: Clock | None = None,
-               policy: PinPolicy = PinPolicy()) -> PhoneHolders:
+def holders_of(msisdn: Msisdn, *, uow: UnitOfWork, clock: Clock, policy: PinPolicy = PinPolicy()) -> PhoneHolders:
     """Look the phone up among registered employer and insured phones.
 
-    With ``clock``, a phone with a single account also gets that account's PIN state from the same unit of
-    work (the first hop of a login needs both: one transaction instead of two).
+    A phone with a single account also gets that account's PIN state from the same unit of work (the first
+    hop of a login needs both: one transaction instead of two).
     """
     with uow:
         employers = tuple(uow.employers.list_by_phone(msisdn))
         insured_persons = tuple(uow.insured_persons.list_by_phone(msisdn))
         sole = None
-        if clock is not None and len(employers) + len(insured_persons) == 1:
+        if len(employers) + len(insured_persons) == 1:
             kind, number = ((HolderKind.EMPLOYER, employers[0].employer_number) if employers
                             else (HolderKind.INSURED, insured_persons[0].insured_number))
             sole = status_of(uow.credentials.get(kind, number), clock=clock, policy=policy)

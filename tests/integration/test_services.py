@@ -210,9 +210,10 @@ def test_pension_simulation_from_the_individual_account(uow_factory: Factory, ru
     assert (typed.outcome, typed.monthly_amount) == (PensionOutcome.EARLY_PENSION, 37_370)
     with pytest.raises(InsuredPersonNotFoundError):
         simulate_own_pension("2999999", 60, uow=uow_factory(), clock=at(2026, 11, 23), rulebook=rulebook)
-    holders = holders_of(Msisdn("+22899112233"), uow=uow_factory())
+    holders = holders_of(Msisdn("+22899112233"), uow=uow_factory(), clock=at(2026, 11, 23))
     assert holders.is_registered and holders.insured_persons == (person,) and holders.employers == ()
-    assert not holders_of(Msisdn("+22896000000"), uow=uow_factory()).is_registered
+    assert holders.sole_credential is not None and not holders.sole_credential.has_pin, "read with the accounts"
+    assert not holders_of(Msisdn("+22896000000"), uow=uow_factory(), clock=at(2026, 11, 23)).is_registered
 
 
 def test_pin_locks_escalate_are_kept_across_units_of_work_and_a_correct_pin_clears_them(
