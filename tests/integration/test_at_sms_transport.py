@@ -22,6 +22,7 @@ from gateway.africastalking.sms_send import AfricasTalkingSmsTransport
 from gateway.cli_outbox import configured_transports
 from tests.support.clock import SettableClock
 from tests.support.fake_at import FakeAfricasTalking, Reply
+from tests.support.private_servers import free_port
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 PHONE = "+22890112233"
@@ -61,12 +62,6 @@ def _row(uow_factory: UnitOfWorkFactory, key: str = KEY) -> OutboundMessage:
         message = uow.outbox.get(key)
     assert message is not None
     return message
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8"])
@@ -214,7 +209,7 @@ def test_a_connection_dropped_after_the_request_is_uncertain(fake: FakeAfricasTa
 def test_connection_refused_is_retried_and_later_sent(
         fake: FakeAfricasTalking, uow_factory: SqlAlchemyUnitOfWorkFactory, clock: SettableClock) -> None:
     _queue(uow_factory)
-    down = AfricasTalkingSmsTransport("sandbox", "key", base_url=f"http://127.0.0.1:{_closed_port()}",
+    down = AfricasTalkingSmsTransport("sandbox", "key", base_url=f"http://127.0.0.1:{free_port()}",
                                       timeout=(1.0, 1.0))
 
     assert deliver_due(down, uow_factory=uow_factory, clock=clock) == WorkReport(retried=1)

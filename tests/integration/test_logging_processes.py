@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from core.adapters.sqlalchemy.migrate import upgrade
 from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from core.domain.outbox import sms_message
 from tests.support.fake_at import FakeAfricasTalking, Reply
+from tests.support.private_servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -39,12 +39,6 @@ def _json_lines(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _post(url: str, form: dict[str, str]) -> int:
     request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode(), method="POST")
     try:
@@ -55,7 +49,7 @@ def _post(url: str, form: dict[str, str]) -> int:
 
 
 def test_under_granian_info_lines_are_json_with_time_level_and_request_id(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = _env(tmp_path)
     server = subprocess.Popen([str(BIN / "granian"), "--interface", "wsgi", "--factory", "--host", "127.0.0.1",
                                "--port", str(port), "--workers", "1", "app:create_app"], cwd=ROOT, env=env,

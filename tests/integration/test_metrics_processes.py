@@ -8,8 +8,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.integration.test_logging_processes import _env, _free_port, _post
+from tests.integration.test_logging_processes import _env, _post
 from tests.support.metrics import parse_samples, value
+from tests.support.private_servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -25,7 +26,7 @@ def _pids(directory: Path) -> set[str]:
 def test_two_granian_workers_share_the_directory_and_metrics_sums_both(tmp_path: Path) -> None:
     directory = tmp_path / "metrics"
     directory.mkdir()
-    port = _free_port()
+    port = free_port()
     env = _env(tmp_path, PROMETHEUS_MULTIPROC_DIR=str(directory), USSD_SESSIONS_PER_MINUTE="0")
     server = subprocess.Popen([str(BIN / "granian"), "--interface", "wsgi", "--factory", "--host", "127.0.0.1",
                                "--port", str(port), "--workers", "2", "app:create_app"], cwd=ROOT, env=env,

@@ -5,7 +5,6 @@ import asyncio
 import email
 import os
 import signal
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from core.services.outbox_worker import WorkReport, deliver_due
 from gateway.email.smtp import SmtpTransport, parse_smtp_url
 from gateway.runtime import Runtime
 from tests.support.clock import SettableClock
+from tests.support.private_servers import free_port
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 RECIPIENT = "compta@boulangerie-du-port.tg"
@@ -66,19 +66,13 @@ class Handler:
                 for e in self.received]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def smtp_server() -> Iterator[Callable[[Handler], int]]:
     """Starts real SMTP servers on 127.0.0.1 (free ports); all stopped at the end of the test."""
     controllers: list[Controller] = []
 
     def start(handler: Handler) -> int:
-        port = _free_port()
+        port = free_port()
         controller = Controller(handler, hostname="127.0.0.1", port=port)
         controller.start()
         controllers.append(controller)
@@ -189,7 +183,7 @@ def test_a_temporary_refusal_requeues_the_message(
 def test_a_closed_port_is_retried(uow_factory: SqlAlchemyUnitOfWorkFactory, clock: SettableClock) -> None:
     _queue(uow_factory, clock.now())
 
-    report = deliver_due(SmtpTransport(f"smtp://127.0.0.1:{_free_port()}"), uow_factory=uow_factory, clock=clock)
+    report = deliver_due(SmtpTransport(f"smtp://127.0.0.1:{free_port()}"), uow_factory=uow_factory, clock=clock)
 
     assert report == WorkReport(retried=1)
     row = _row(uow_factory)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -33,6 +32,7 @@ from tests.conftest import REDIS_URL, _postgres_admin
 from tests.support.bank import BANK_SECRET, SignedClient
 from tests.support.phone import UssdPhone
 from tests.support.http import HttpResponse
+from tests.support.private_servers import free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -118,12 +118,6 @@ class Cluster:
             engine.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _granian_env() -> dict[str, str]:
     """deploy/granian.env, the file the web unit reads."""
     pairs = (line.split("=", 1) for line in (ROOT / "deploy" / "granian.env").read_text().splitlines()
@@ -148,7 +142,7 @@ def _flask(env: dict[str, str], *args: str) -> str:
 
 
 def _start(name: str, env: dict[str, str]) -> Server:
-    port = _free_port()
+    port = free_port()
     served = {**env, **_granian_env(), "GRANIAN_HOST": "127.0.0.1", "GRANIAN_PORT": str(port),
               "GRANIAN_WORKERS": "1", "GRANIAN_BLOCKING_THREADS": "4"}
     process = subprocess.Popen([str(BIN / "granian"), "app:create_app"], cwd=ROOT, env=served,
