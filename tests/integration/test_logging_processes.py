@@ -48,20 +48,25 @@ def _post(url: str, form: dict[str, str]) -> int:
         return int(error.code)
 
 
-def test_under_granian_info_lines_are_json_with_time_level_and_request_id(tmp_path: Path) -> None:
+def granian(env: dict[str, str], *, workers: int) -> tuple[subprocess.Popen[str], str]:
+    """The app under granian on a free port, once it answers ``/healthz`` (or after 15 s); the process and its URL."""
     port = free_port()
-    env = _env(tmp_path)
     server = subprocess.Popen([str(BIN / "granian"), "--interface", "wsgi", "--factory", "--host", "127.0.0.1",
-                               "--port", str(port), "--workers", "1", "app:create_app"], cwd=ROOT, env=env,
+                               "--port", str(port), "--workers", str(workers), "app:create_app"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, base
+
+
+def test_under_granian_info_lines_are_json_with_time_level_and_request_id(tmp_path: Path) -> None:
+    server, base = granian(_env(tmp_path), workers=1)
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         sms = {"from": PHONE, "to": "8323", "text": "AIDE", "id": "log-1", "date": "2026-11-23 10:00:00"}
         assert _post(base + "/gateway/at/sms/inbound", sms) == 200
         hop = {"sessionId": "S-log", "phoneNumber": "garbage", "networkCode": "61501", "serviceCode": "*909#",

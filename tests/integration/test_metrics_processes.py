@@ -2,19 +2,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
-from tests.integration.test_logging_processes import _env, _post
+from tests.integration.test_logging_processes import _env, _post, granian
 from tests.support.metrics import parse_samples, value
-from tests.support.private_servers import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-
 
 def _pids(directory: Path) -> set[str]:
     """The processes that timed a hop: a histogram file appears with a process's first labelled observation
@@ -26,19 +18,9 @@ def _pids(directory: Path) -> set[str]:
 def test_two_granian_workers_share_the_directory_and_metrics_sums_both(tmp_path: Path) -> None:
     directory = tmp_path / "metrics"
     directory.mkdir()
-    port = free_port()
-    env = _env(tmp_path, PROMETHEUS_MULTIPROC_DIR=str(directory), USSD_SESSIONS_PER_MINUTE="0")
-    server = subprocess.Popen([str(BIN / "granian"), "--interface", "wsgi", "--factory", "--host", "127.0.0.1",
-                               "--port", str(port), "--workers", "2", "app:create_app"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server, base = granian(_env(tmp_path, PROMETHEUS_MULTIPROC_DIR=str(directory), USSD_SESSIONS_PER_MINUTE="0"),
+                           workers=2)
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         dials = 0
         while dials < 20 or (len(_pids(directory)) < 2 and dials < 400):  # until both workers have answered
             hop = {"sessionId": f"S-mp-{dials}", "phoneNumber": "+22896000001", "networkCode": "61501",
