@@ -66,6 +66,12 @@ class Gateway:
         """A new phone on this gateway."""
         return UssdPhone(self.client, msisdn)
 
+    def dial(self, msisdn: str = EMPLOYER_PHONE) -> str:
+        """Dial once in a new session; the id of the screen the gateway answered (the hop label)."""
+        phone = self.phone(msisdn)
+        phone.dial()
+        return phone.hop_label
+
     def rows(self, table: sa.Table, *where: Any) -> list[Any]:
         """Rows of a table matching ``where``, in id order."""
         with self.rt.engine.connect() as connection:

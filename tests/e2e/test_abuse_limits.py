@@ -28,13 +28,6 @@ def _new_employer(gateway: Gateway) -> Msisdn:
     return Msisdn(NEW_EMPLOYER_PHONE)
 
 
-def _dial(gateway: Gateway, msisdn: str = EMPLOYER_PHONE) -> str:
-    """Dial once; the id of the screen the gateway answered (the hop label)."""
-    phone = gateway.phone(msisdn)
-    phone.dial()
-    return phone.hop_label
-
-
 def _wrong_pins(gateway: Gateway, *pins: str) -> str:
     """Dial the demo employer and type wrong PINs while the PIN is asked; the last screen."""
     phone = gateway.phone()
@@ -48,13 +41,13 @@ def _wrong_pins(gateway: Gateway, *pins: str) -> str:
 
 def test_activation_codes_are_spaced_two_minutes_apart_and_three_a_day(gateway: Gateway) -> None:
     msisdn = _new_employer(gateway)
-    assert _dial(gateway, NEW_EMPLOYER_PHONE) == "auth.activation_code"
+    assert gateway.dial(NEW_EMPLOYER_PHONE) == "auth.activation_code"
     gateway.clock.advance(minutes=1)
-    assert _dial(gateway, NEW_EMPLOYER_PHONE) == "auth.activation_code", "the code sent a minute ago still works"
+    assert gateway.dial(NEW_EMPLOYER_PHONE) == "auth.activation_code", "the code sent a minute ago still works"
     assert len(gateway.sms.to(msisdn)) == 1
     for _ in range(2):
         gateway.clock.advance(minutes=3)
-        assert _dial(gateway, NEW_EMPLOYER_PHONE) == "auth.activation_code"
+        assert gateway.dial(NEW_EMPLOYER_PHONE) == "auth.activation_code"
     assert len(gateway.sms.to(msisdn)) == 3
     burner = gateway.phone(NEW_EMPLOYER_PHONE)
     burner.dial()
@@ -67,7 +60,7 @@ def test_activation_codes_are_spaced_two_minutes_apart_and_three_a_day(gateway: 
     assert phone.screen.startswith("Code d'activation non envoyé: trop de demandes récentes.")
     assert len(gateway.sms.to(msisdn)) == 3
     gateway.clock.advance(hours=24)
-    assert _dial(gateway, NEW_EMPLOYER_PHONE) == "auth.activation_code"
+    assert gateway.dial(NEW_EMPLOYER_PHONE) == "auth.activation_code"
     assert len(gateway.sms.to(msisdn)) == 4
 
 
@@ -88,12 +81,12 @@ def test_locks_escalate_until_only_an_agent_can_unlock(gateway: Gateway) -> None
     gateway.clock.advance(hours=2, minutes=1)  # 12:32
     locked_a_day = _wrong_pins(gateway, "4444")
     assert "jusqu'au 24/11/2026 à 12:32" in locked_a_day, "the day is shown when the lock ends another day"
-    assert _dial(gateway) == "auth.locked_day"
+    assert gateway.dial() == "auth.locked_day"
     gateway.clock.advance(hours=24, minutes=1)
     blocked = _wrong_pins(gateway, "5555")
     assert "appelez la CNSS au 8323" in blocked and "agence" in blocked
     gateway.clock.advance(days=30)
-    assert _dial(gateway) == "auth.blocked", "a blocked account is not even asked its PIN, however long one waits"
+    assert gateway.dial() == "auth.blocked", "a blocked account is not even asked its PIN, however long one waits"
 
     result = gateway.app.test_cli_runner().invoke(args=["pin-unlock", "employer", "1000001"])
     assert result.exit_code == 0 and "unlocked" in result.output
@@ -137,15 +130,15 @@ def test_too_many_sessions_a_minute_get_a_polite_end_without_touching_the_databa
     first = gateway.phone(STRANGER_PHONE)
     first.dial()
     for _ in range(5):
-        assert _dial(gateway, STRANGER_PHONE) == "public.home"
+        assert gateway.dial(STRANGER_PHONE) == "public.home"
     extra = gateway.phone(STRANGER_PHONE)
     statements = statements_of(gateway.rt.engine, extra.dial)
     assert extra.ended and extra.hop_label == "session.too_many" and extra.screen.startswith("Trop de sessions")
     assert statements == []
     assert not first.send("1").startswith("Trop"), "a session already open goes on"
-    assert _dial(gateway, EMPLOYER_PHONE) == "auth.pin", "another phone is not limited"
+    assert gateway.dial(EMPLOYER_PHONE) == "auth.pin", "another phone is not limited"
     gateway.clock.advance(seconds=61)
-    assert _dial(gateway, STRANGER_PHONE) == "public.home"
+    assert gateway.dial(STRANGER_PHONE) == "public.home"
 
 
 def _text(gateway: Gateway, text: str, message_id: str) -> None:
@@ -184,7 +177,7 @@ def test_a_limiter_that_does_not_answer_keeps_ussd_up_and_sends_no_code(gateway:
     dead = redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5, socket_timeout=0.5)
     gateway.rt.ussd.backend.limits = AbuseLimits(RedisRateLimiter(dead))
     msisdn = _new_employer(gateway)
-    assert _dial(gateway, EMPLOYER_PHONE) == "auth.pin", "sessions fail open"
+    assert gateway.dial(EMPLOYER_PHONE) == "auth.pin", "sessions fail open"
     phone = gateway.phone(NEW_EMPLOYER_PHONE)
     phone.dial()
     assert phone.status == 200 and phone.ended and phone.hop_label == "auth.code_limited"

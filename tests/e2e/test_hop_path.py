@@ -65,40 +65,34 @@ def test_a_lookup_past_the_deadline_asks_to_try_again_and_promises_no_sms(
     assert gateway.sms.to(Msisdn(UNREGISTERED)) == []
 
 
-def _dial(gateway: Gateway, msisdn: str) -> str:
-    phone = gateway.phone(msisdn)
-    phone.dial()
-    return phone.hop_label
-
-
 def test_with_a_fresh_registry_a_stranger_costs_no_database_statement(
         gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:
     lookups = _count_lookups(gateway, monkeypatch)
-    assert _dial(gateway, "+22896000001") == "public.home"  # finds the registry stale: looked up, refresh started
+    assert gateway.dial("+22896000001") == "public.home"  # finds the registry stale: looked up, refresh started
     registry = gateway.rt.ussd.registry
     if gateway.redis is None:
         assert registry is None, "the in-process store keeps no registry: every new phone is looked up"
-        assert _dial(gateway, "+22896000002") == "public.home" and len(lookups) == 2
+        assert gateway.dial("+22896000002") == "public.home" and len(lookups) == 2
         return
     assert registry is not None
     deadline = time.monotonic() + 5
     while not list(gateway.redis.scan_iter(match="cnss:ussd:*:registry")) and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.3)  # the refresh writes its buckets in a few pipelines
-    statements = statements_of(gateway.rt.engine, lambda: _dial(gateway, "+22896000002"))
+    statements = statements_of(gateway.rt.engine, lambda: gateway.dial("+22896000002"))
     assert statements == [] and lookups == ["+22896000001"], "told a stranger by Redis alone"
-    assert _dial(gateway, "+22890112233") == "auth.pin", "a registered phone is still looked up"
+    assert gateway.dial("+22890112233") == "auth.pin", "a registered phone is still looked up"
     with gateway.rt.uow_factory() as uow:
         uow.employers.add(Employer("1000778", "AUTRE SARL", (Msisdn("+22896000003"),)))
         uow.commit()
-    assert _dial(gateway, "+22896000003") != "public.home", "registered through the gateway: known at once"
+    assert gateway.dial("+22896000003") != "public.home", "registered through the gateway: known at once"
     with gateway.rt.engine.begin() as connection:  # registered straight into the database, behind its back
         connection.execute(sa.insert(t.phones).values(holder_kind="employer", holder_number="1000778",
                                                       msisdn="+22896000004"))
-    assert _dial(gateway, "+22896000004") == "public.home", "not seen before the registry's next refresh"
+    assert gateway.dial("+22896000004") == "public.home", "not seen before the registry's next refresh"
     gateway.rt.ussd.store.refresh_registry([], fresh_for=300, read_started=time.time() - 301)  # window over
-    assert _dial(gateway, "+22896000005") == "public.home"  # stale again: looked up, a refresh begins
-    assert _dial(gateway, "+22896000004") != "public.home", "seen once the window has passed"
+    assert gateway.dial("+22896000005") == "public.home"  # stale again: looked up, a refresh begins
+    assert gateway.dial("+22896000004") != "public.home", "seen once the window has passed"
 
 
 def test_every_hop_of_a_walk_costs_at_most_two_session_store_round_trips(gateway: Gateway) -> None:

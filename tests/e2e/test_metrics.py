@@ -20,10 +20,7 @@ HOPS = "cnss_ussd_hop_seconds"
 
 def _dial_until_refused(gateway: Gateway, msisdn: str, dials: int) -> str:
     """Dial ``dials`` new sessions from one phone; the screen id of the last."""
-    for _ in range(dials):
-        phone = gateway.phone(msisdn)
-        phone.dial()
-    return phone.hop_label
+    return [gateway.dial(msisdn) for _ in range(dials)][-1]
 
 
 def test_a_day_of_journeys_shows_in_the_metrics(gateway: Gateway) -> None:

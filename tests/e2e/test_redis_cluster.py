@@ -53,12 +53,6 @@ def cluster_gateway(redis_cluster: RedisClusterServers, postgres_url: str) -> It
     client.close()
 
 
-def _dial(gateway: Gateway, msisdn: str) -> str:
-    phone = gateway.phone(msisdn)
-    phone.dial()
-    return phone.hop_label
-
-
 def test_the_demo_employer_logs_in_and_gets_a_payment_reference(cluster_gateway: Gateway) -> None:
     phone = cluster_gateway.phone(EMPLOYER_PHONE)
     phone.dial()
@@ -85,7 +79,7 @@ def test_the_keys_of_each_phone_live_on_the_master_of_its_tag_and_phones_spread_
         cluster_gateway: Gateway, redis_cluster: RedisClusterServers) -> None:
     phones = [f"+228960000{n:02d}" for n in range(30)]
     for msisdn in phones:
-        assert _dial(cluster_gateway, msisdn) == "public.home"
+        assert cluster_gateway.dial(msisdn) == "public.home"
     sessions = redis_cluster.keys_per_master("cnss:ussd:*:session:*")
     assert sum(sessions.values()) == 30 and all(count > 0 for count in sessions.values()), sessions
     client = cluster_gateway.redis
@@ -104,20 +98,20 @@ def test_the_seventh_session_in_a_minute_is_refused(cluster_gateway: Gateway) ->
     first = cluster_gateway.phone(STRANGER_PHONE)
     first.dial()
     for _ in range(5):
-        assert _dial(cluster_gateway, STRANGER_PHONE) == "public.home"
+        assert cluster_gateway.dial(STRANGER_PHONE) == "public.home"
     extra = cluster_gateway.phone(STRANGER_PHONE)
     extra.dial()
     assert extra.ended and extra.hop_label == "session.too_many" and extra.screen.startswith("Trop de sessions")
     assert not first.send("1").startswith("Trop"), "a session already open goes on"
-    assert _dial(cluster_gateway, EMPLOYER_PHONE) == "auth.pin", "another phone is not limited"
+    assert cluster_gateway.dial(EMPLOYER_PHONE) == "auth.pin", "another phone is not limited"
     cluster_gateway.clock.advance(seconds=61)
-    assert _dial(cluster_gateway, STRANGER_PHONE) == "public.home"
+    assert cluster_gateway.dial(STRANGER_PHONE) == "public.home"
 
 
 def test_the_registry_is_refreshed_over_every_master_and_tells_a_stranger_without_a_lookup(
         cluster_gateway: Gateway, redis_cluster: RedisClusterServers, monkeypatch: pytest.MonkeyPatch) -> None:
     lookups = calls_to(monkeypatch, cluster_gateway.rt.ussd.backend, "holders", lambda msisdn: msisdn.e164)
-    assert _dial(cluster_gateway, "+22896100001") == "public.home"  # the registry is stale: looked up, refreshed
+    assert cluster_gateway.dial("+22896100001") == "public.home"  # the registry is stale: looked up, refreshed
     deadline = time.monotonic() + 10
     while sum(redis_cluster.keys_per_master("cnss:ussd:*:registry").values()) < REGISTRY_BUCKETS:
         assert time.monotonic() < deadline, "the registry was not refreshed"
@@ -138,11 +132,11 @@ def test_the_registry_is_refreshed_over_every_master_and_tells_a_stranger_withou
 
     sa.event.listen(cluster_gateway.rt.engine, "before_cursor_execute", record)
     try:
-        assert _dial(cluster_gateway, "+22896100002") == "public.home"
+        assert cluster_gateway.dial("+22896100002") == "public.home"
     finally:
         sa.event.remove(cluster_gateway.rt.engine, "before_cursor_execute", record)
     assert statements == [] and lookups == ["+22896100001"], "a stranger told by the cluster alone"
-    assert _dial(cluster_gateway, EMPLOYER_PHONE) == "auth.pin", "a registered phone is still looked up"
+    assert cluster_gateway.dial(EMPLOYER_PHONE) == "auth.pin", "a registered phone is still looked up"
 
 
 def test_readiness_pings_every_master(cluster_gateway: Gateway, redis_cluster: RedisClusterServers) -> None:
@@ -172,14 +166,14 @@ def test_a_frozen_master_costs_only_its_own_phones_an_apology_within_two_timeout
     phones = [f"+228961000{n:02d}" for n in range(40)]
     on_frozen = [m for m in phones if client.get_node_from_key(f"cnss:ussd:{phone_tag(m)}:x").port == frozen_port]
     elsewhere = [m for m in phones if m not in on_frozen]
-    assert _dial(cluster_gateway, on_frozen[0]) == "public.home"  # connected to every master before the freeze
+    assert cluster_gateway.dial(on_frozen[0]) == "public.home"  # connected to every master before the freeze
     frozen.send_signal(signal.SIGSTOP)
     try:
         started = time.monotonic()
         hit = cluster_gateway.phone(on_frozen[1])
         hit.dial()
         waited = time.monotonic() - started
-        assert _dial(cluster_gateway, elsewhere[0]) == "public.home", "phones of the other masters go on"
+        assert cluster_gateway.dial(elsewhere[0]) == "public.home", "phones of the other masters go on"
     finally:
         frozen.send_signal(signal.SIGCONT)
     assert hit.ended and hit.hop_label == "common.internal_error", hit.screen
@@ -187,7 +181,7 @@ def test_a_frozen_master_costs_only_its_own_phones_an_apology_within_two_timeout
     # holds it) the new connection's handshake read is bounded by the same 1 s: 3 s at most.
     assert 1.0 <= waited < 3.5, f"a frozen master held the hop {waited:.1f} s (REDIS_TIMEOUT 1 s, one retry)"
     deadline = time.monotonic() + 10
-    while _dial(cluster_gateway, on_frozen[2]) != "public.home":
+    while cluster_gateway.dial(on_frozen[2]) != "public.home":
         assert time.monotonic() < deadline, "the phones of the thawed master did not come back"
         time.sleep(0.1)
 
