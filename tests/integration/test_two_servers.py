@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -28,7 +27,7 @@ import sqlalchemy as sa
 from config import SETTINGS
 from core.adapters.sqlalchemy import tables as t
 from core.adapters.sqlalchemy.database import make_engine
-from tests.conftest import REDIS_URL, _postgres_admin
+from tests.conftest import REDIS_URL, throwaway_database
 from tests.support.bank import BANK_SECRET, SignedClient
 from tests.support.phone import UssdPhone
 from tests.support.http import HttpResponse
@@ -177,27 +176,20 @@ def _stop(server: Server) -> str:
 @pytest.fixture
 def cluster() -> Iterator[Cluster]:
     """A throw-away database migrated and seeded by the CLI, and two production servers on it and on Redis."""
-    admin = _postgres_admin()
-    name = f"cnss_two_servers_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
     redis.Redis.from_url(REDIS_URL).flushdb()
     servers: list[Server] = []
-    try:
-        env = _production_env(url)
-        assert "database schema created" in _flask(env, "db-upgrade")
-        assert "demo data created" in _flask(env, "seed-demo")
-        servers += [_start("A", env), _start("B", env)]
-        for server in servers:
-            _wait_ready(server)
-        yield Cluster(servers[0], servers[1], url)
-    finally:
-        for server in servers:
-            _stop(server)
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with throwaway_database("cnss_two_servers") as url:
+        try:
+            env = _production_env(url)
+            assert "database schema created" in _flask(env, "db-upgrade")
+            assert "demo data created" in _flask(env, "seed-demo")
+            servers += [_start("A", env), _start("B", env)]
+            for server in servers:
+                _wait_ready(server)
+            yield Cluster(servers[0], servers[1], url)
+        finally:
+            for server in servers:
+                _stop(server)
 
 
 def _at_once(*calls: Callable[[], T]) -> list[T]:
