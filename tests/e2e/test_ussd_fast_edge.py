@@ -125,9 +125,9 @@ def test_a_reply_that_cannot_be_formatted_is_a_500_with_an_error_id_like_flasks(
 
 
 def _flask_only(app: Flask) -> Any:
-    """Flask's own WSGI callable, under the USSD edge."""
+    """Flask's own WSGI callable (a bound method), under the middlewares (ProxyFix, the USSD edge)."""
     wsgi = app.wsgi_app
-    while isinstance(wsgi, UssdEdge) or hasattr(wsgi, "app") and not hasattr(wsgi, "__self__"):
+    while not hasattr(wsgi, "__self__"):
         wsgi = wsgi.app
     return wsgi
 
