@@ -1,0 +1,60 @@
+"""Every query of a USSD login and account visit reads through an index on what it asks, on SQLite and PostgreSQL.
+
+A query that scans a table costs nothing on the demo data and a full table per hop at the real population:
+the phone lookup of every login once scanned every employer phone (SQLite's planner, without statistics,
+preferred the unique (holder_kind, holder_number, msisdn) index to the one on msisdn).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+
+from tests.e2e.conftest import ACCOUNTANT_PHONE, EMPLOYER_PHONE, INSURED_PHONE, Gateway
+
+
+def _queries_of_logins(gateway: Gateway) -> list[tuple[str, Any]]:
+    """The SELECTs (with their parameters) of an employer's login and account, an insured's and an accountant's dial."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "ussd_hops" not in statement:
+            seen.append((statement, parameters))
+
+    sa.event.listen(gateway.rt.engine, "before_cursor_execute", record)
+    try:
+        employer = gateway.phone(EMPLOYER_PHONE)
+        employer.dial()
+        employer.send("1234")
+        employer.send("2")
+        assert employer.screen.startswith("Solde"), employer.screen
+        for msisdn in (INSURED_PHONE, ACCOUNTANT_PHONE):
+            gateway.phone(msisdn).dial()
+    finally:
+        sa.event.remove(gateway.rt.engine, "before_cursor_execute", record)
+    return seen
+
+
+def _plan(connection: sa.Connection, statement: str, parameters: Any) -> list[str]:
+    if connection.dialect.name == "sqlite":
+        rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+        return [str(row[-1]) for row in rows]
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # tiny test tables: ask what an index gives
+    return [str(row[0]) for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters)]
+
+
+def test_a_login_reads_phones_by_number_and_scans_no_table(gateway: Gateway) -> None:
+    queries = _queries_of_logins(gateway)
+    by_phone = [q for q in queries if "phones.msisdn = " in q[0]]
+    assert len(by_phone) >= 2, "the employer and insured lookups by phone were made"
+    with gateway.rt.engine.connect() as connection:
+        for statement, parameters in queries:
+            plan = _plan(connection, statement, parameters)
+            text = "\n".join(plan)
+            assert not any(line.lstrip(" ->").startswith(("SCAN", "Seq Scan")) for line in plan), \
+                f"a full scan:\n{statement}\n{text}"
+            if (statement, parameters) in by_phone:
+                assert "msisdn=?" in text or re.search(r"Index Cond: \(+msisdn", text), \
+                    f"phones not found by number:\n{statement}\n{text}"
+            connection.rollback()
