@@ -9,8 +9,10 @@ import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import hiredis
 import redis
 from redis.commands.core import Script
+from redis.connection import Connection, ConnectionPool
 from redis.exceptions import NoScriptError
 
 from core.domain.msisdn import Msisdn
@@ -145,6 +147,20 @@ def phone_tag(msisdn: str) -> str:
     return f"{{p{zlib.crc32(msisdn.encode()) % REGISTRY_BUCKETS}}}"
 
 
+class _HeldConnection:
+    """One pool connection kept by one thread; given back to the pool when the thread (and so this) ends."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self.pool = pool
+        self.connection: Connection = pool.get_connection()
+
+    def __del__(self) -> None:
+        try:
+            self.pool.release(self.connection)
+        except Exception:  # noqa: BLE001 - a pool already torn down at interpreter exit
+            pass
+
+
 class RedisSessionStore:
     """``SessionStore`` on Redis (a single server or a Redis Cluster: every script's keys share a hash tag).
 
@@ -176,28 +192,47 @@ class RedisSessionStore:
         self._acquire: Script = client.register_script(_ACQUIRE_LUA)
         self._phone_changed: Script = client.register_script(_PHONE_CHANGED_LUA)
 
-    def _hop_client(self) -> redis.Redis | redis.RedisCluster:
-        """This thread's own connection for hop scripts (no pool checkout and return on every call).
+    def _hop_connection(self) -> Connection | None:
+        """This thread's own connection for hop scripts, or None on a cluster (whose client routes by slot).
 
-        A plain client only: a cluster client routes each call by slot. The connection comes from the
-        shared pool (same timeouts and retries) and goes back to it when the thread ends.
+        The connection comes from the shared pool (same timeouts, retries and health checks), skips the
+        pool's checkout and return on every call, and goes back to the pool when the thread ends.
         """
-        client: redis.Redis | redis.RedisCluster | None = getattr(self._threads, "client", None)
-        if client is None:
-            if isinstance(self.client, redis.Redis):
-                client = redis.Redis(connection_pool=self.client.connection_pool, single_connection_client=True)
-            else:
-                client = self.client
-            self._threads.client = client
-        return client
+        held: _HeldConnection | None = getattr(self._threads, "held", None)
+        if held is None:
+            if not isinstance(self.client, redis.Redis):
+                return None
+            held = self._threads.held = _HeldConnection(self.client.connection_pool)
+        return held.connection
 
     def _eval(self, script: Script, keys: list[str], args: list[Any]) -> Any:
-        """Run a hop script on this thread's connection (loading it first if the server lost it)."""
-        client = self._hop_client()
+        """Run a hop script on this thread's connection (loading it first if the server lost it).
+
+        The command is packed by hiredis and sent on the connection itself, under the connection's own
+        retry policy (a dropped connection is reopened and the call made again), without the client's
+        per-command bookkeeping, which cost as much CPU as the script.
+        """
+        connection = self._hop_connection()
+        if connection is None:
+            return self._eval_on(self.client, script, keys, args)
+        command = [hiredis.pack_command(("EVALSHA", script.sha, len(keys), *keys, *args))]
+
+        def call() -> Any:
+            connection.send_packed_command(command, check_health=True)  # type: ignore[no-untyped-call]
+            return connection.read_response()
+
+        try:
+            return connection.retry.call_with_retry(call, lambda _error: connection.disconnect())  # type: ignore[no-untyped-call]
+        except NoScriptError:
+            return script(keys=keys, args=args, client=self.client)  # loads it, then runs it
+
+    @staticmethod
+    def _eval_on(client: redis.Redis | redis.RedisCluster, script: Script, keys: list[str], args: list[Any]) -> Any:
+        """Run a hop script through ``client`` (loading it first if the server lost it)."""
         try:
             return client.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)  # type: ignore[no-untyped-call]
         except NoScriptError:
-            return script(keys=keys, args=args, client=client)  # loads it, then runs it
+            return script(keys=keys, args=args, client=client)
 
     def _trip(self) -> None:
         with self._count_lock:

@@ -1,9 +1,10 @@
 """Session state: small, JSON-serialisable, never ORM objects or secrets; engine bookkeeping as typed fields."""
 from __future__ import annotations
 
-import json
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
+
+import orjson
 
 from menus.hop import Reply
 
@@ -50,12 +51,12 @@ class SessionState:
             value = getattr(self, name)
             if value != default:
                 out[name] = value
-        return json.dumps(out, separators=(",", ":"), ensure_ascii=False)
+        return orjson.dumps(out).decode()
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> SessionState:
         """Parse what ``to_json`` wrote, or what an older release wrote (unknown fields ignored)."""
-        stored = json.loads(raw)
+        stored = orjson.loads(raw)
         if not isinstance(stored, dict):
             raise ValueError("a session state is a JSON object")
         state = cls(**{name: value for name, value in stored.items() if name in _NAMES})
