@@ -1,6 +1,10 @@
 """Engine factory: SQLite (embedded default) tuned for safe concurrent writes, or PostgreSQL."""
 from __future__ import annotations
 
+import re
+import select
+import time
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,7 +43,77 @@ def make_engine(url: str, *, connect_timeout: int = 2, statement_timeout_ms: int
         connect_args = {}
     elif kwargs.get("poolclass") is None:
         kwargs.setdefault("pool_timeout", pool_timeout)
-    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    if not str(url).startswith("postgresql"):
+        return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    if url.startswith("postgresql+psycopg:") and "isolation_level" not in kwargs:
+        engine = sa.create_engine(url, connect_args=connect_args, isolation_level="AUTOCOMMIT", **kwargs)
+        _begin_at_first_write(engine)
+    else:
+        engine = sa.create_engine(url, connect_args=connect_args, **kwargs)
+    _check_out_live_connections(engine)
+    return engine
+
+
+_LOCKING_READ = re.compile(r"\bFOR\s+(?:UPDATE|NO\s+KEY\s+UPDATE|SHARE|KEY\s+SHARE)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)
+def _plain_read(statement: str) -> bool:
+    """A SELECT that locks nothing: it reads alike inside and outside a READ COMMITTED transaction."""
+    return statement.lstrip()[:6].upper() == "SELECT" and _LOCKING_READ.search(statement) is None
+
+
+def _begin_at_first_write(engine: Engine) -> None:
+    """Open each transaction at its first statement that is not a plain read, instead of at its first statement.
+
+    Under READ COMMITTED every statement reads its own snapshot, in a transaction or not, so the plain reads
+    before a transaction's first write, lock or DDL see exactly what they saw inside it. A unit of work that
+    only reads (who holds a phone, an account already up to date) then costs its queries only, without the
+    BEGIN and ROLLBACK round trips. The driver runs in autocommit mode; ``BEGIN ISOLATION LEVEL READ
+    COMMITTED`` is sent before the first other statement, and commit or rollback end it as usual (psycopg
+    sends them when a transaction is open, whatever the mode).
+    """
+    from psycopg.pq import TransactionStatus
+
+    idle = TransactionStatus.IDLE
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(_connection: sa.Connection, cursor: Any, statement: str, *_rest: Any) -> None:
+        driver = cursor.connection
+        if driver.info.transaction_status == idle and not _plain_read(statement):
+            driver.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+
+
+PING_IDLE_AFTER = 10.0  # seconds a pooled connection may sit unused before its checkout costs a round trip
+
+
+def _check_out_live_connections(engine: Engine) -> None:
+    """Hand out only live connections, without a ``SELECT 1`` round trip on every checkout (``pool_pre_ping``).
+
+    A server that restarts or dies closes its sockets, so a pooled connection whose socket reads as
+    ready while it sits idle has been closed (or sent something unasked for): it is discarded and the
+    pool opens another. A connection idle for longer than ``PING_IDLE_AFTER`` (a firewall may have
+    dropped it silently) is pinged as ``pool_pre_ping`` would. A server that stops answering without
+    closing anything is bounded by the statement, connect and keepalive timeouts, as before.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None:
+            return  # opened for this checkout
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+        if readable:
+            raise sa.exc.DisconnectionError("the server closed this pooled connection")
+        if time.monotonic() - idle_since > PING_IDLE_AFTER:
+            try:
+                engine.dialect.do_ping(dbapi_connection)
+            except engine.dialect.loaded_dbapi.Error as exc:
+                raise sa.exc.DisconnectionError("a long idle pooled connection did not answer") from exc
 
 
 def _serialise_sqlite_writes(engine: Engine) -> None:
