@@ -1,9 +1,10 @@
 """Who is calling (a phone's accounts), read from the session store's short-lived cache or else the directory."""
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
+
+import orjson
 
 from core.domain.parties import HolderKind
 from core.services.directory import PhoneHolders
@@ -31,13 +32,13 @@ def caller_accounts(ctx: Ctx) -> list[Account]:
     holders = ctx.call(ctx.backend.holders, ctx.msisdn)
     accounts = accounts_of(holders)
     ctx.caller_status = holders.sole_credential
-    ctx.caller_found = json.dumps(accounts, separators=(",", ":"), ensure_ascii=False)
+    ctx.caller_found = orjson.dumps(accounts).decode()
     return accounts
 
 
 def _decode(raw: str) -> list[Account] | None:
     try:
-        value: Any = json.loads(raw)
+        value: Any = orjson.loads(raw)
     except ValueError:
         value = None
     if not isinstance(value, list) or not all(isinstance(a, dict) and {"kind", "number", "name"} <= a.keys()
