@@ -5,6 +5,7 @@
 No server and no sockets between the caller and the app, so the figure is the app's own work per hop
 (plus the form encoding of the request), for before/after comparisons of one change; ``bench/load.py``
 gives the figures against the bare ceiling. Every reply is checked as ``bench/load.py`` checks it.
+A second line splits the CPU by hop of the session (dial, PIN, ...).
 Uses the seeded SQLite population of ``bench/load.py`` (copied) and Redis database 8 (flushed).
 With ``--profile`` it runs under ``py-spy record --gil`` (pip install py-spy) and writes collapsed stacks.
 """
@@ -40,15 +41,21 @@ def call(app: Any, form: dict[str, str]) -> str:
     return b"".join(app(environ, lambda *_args: None)).decode()
 
 
-def session(app: Any, journey: Journey, supply: Phones, number: int) -> None:
-    """A whole session of ``journey``; a reply other than the expected screen stops the run."""
+def session(app: Any, journey: Journey, supply: Phones, number: int, spent: list[float] | None = None) -> None:
+    """A whole session of ``journey``; a reply other than the expected screen stops the run.
+
+    With ``spent``, the process CPU of each hop (backend threads included) is added to its position.
+    """
     member = supply.employer() if journey.employer else supply.public()
     typed: list[str] = []
-    for given, expect in zip(journey.inputs, journey.expect):
+    for step, (given, expect) in enumerate(zip(journey.inputs, journey.expect)):
         if given:
             typed.append(given.replace("{pin}", member.pin))
+        started = time.process_time()
         reply = call(app, {"sessionId": f"cpu{number}", "phoneNumber": member.phone, "networkCode": "61501",
                            "serviceCode": "*909#", "text": "*".join(typed)})
+        if spent is not None:
+            spent[step] += time.process_time() - started
         if not reply.startswith(expect(member)):
             raise SystemExit(f"unexpected reply {reply[:60]!r}, wanted {expect(member)[:40]!r}")
 
@@ -79,15 +86,18 @@ def main() -> None:
     for _ in range(min(200, args.sessions)):
         session(app, journey, supply, next(numbers))
     before = store.info("cpu")
+    per_hop = [0.0] * len(journey.inputs)
     started = time.process_time()
     for _ in range(args.sessions):
-        session(app, journey, supply, next(numbers))
+        session(app, journey, supply, next(numbers), per_hop)
     spent = time.process_time() - started
     after = store.info("cpu")
     hops = args.sessions * len(journey.inputs)
     redis_cpu = sum(after[k] - before[k] for k in ("used_cpu_sys", "used_cpu_user"))
     print(f"{args.journey}: {hops} hops, app CPU {1000 * spent / hops:.3f} ms/hop, "
           f"Redis CPU {1000 * redis_cpu / hops:.3f} ms/hop")
+    print("by hop (ms): " + ", ".join(f"{given.replace('{pin}', 'PIN') or 'dial'} {1000 * cpu / args.sessions:.2f}"
+                                      for given, cpu in zip(journey.inputs, per_hop)))
     shutil.rmtree(workdir, ignore_errors=True)
 
 
