@@ -39,12 +39,10 @@ def make_engine(url: str, *, connect_timeout: int = 2, statement_timeout_ms: int
     connect_args = {"connect_timeout": connect_timeout, "options": options,
                     # A server that stops answering mid-query is noticed by the kernel, not never.
                     "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2}
-    if not str(url).startswith("postgresql"):
-        connect_args = {}
-    elif kwargs.get("poolclass") is None:
+    if not url.startswith("postgresql"):
+        return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    if kwargs.get("poolclass") is None:
         kwargs.setdefault("pool_timeout", pool_timeout)
-    if not str(url).startswith("postgresql"):
-        return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
     if url.startswith("postgresql+psycopg:") and "isolation_level" not in kwargs:
         engine = sa.create_engine(url, connect_args=connect_args, isolation_level="AUTOCOMMIT", **kwargs)
         _begin_at_first_write(engine)
@@ -106,8 +104,9 @@ def _check_out_live_connections(engine: Engine) -> None:
         idle_since = record.info.pop("idle_since", None)
         if idle_since is None:
             return  # opened for this checkout
-        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
-        if readable:
+        watch = select.poll()
+        watch.register(dbapi_connection.fileno(), select.POLLIN)
+        if watch.poll(0):  # readable, hung up or in error while nothing was asked of the server
             raise sa.exc.DisconnectionError("the server closed this pooled connection")
         if time.monotonic() - idle_since > PING_IDLE_AFTER:
             try:
