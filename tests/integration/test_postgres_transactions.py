@@ -74,6 +74,18 @@ def test_a_locking_read_holds_its_lock_until_the_unit_of_work_ends(
         assert other.execute(nowait).scalar() == EMPLOYER.employer_number, "released when the unit of work ended"
 
 
+def test_an_advisory_transaction_lock_holds_until_the_unit_of_work_ends(
+        factory: SqlAlchemyUnitOfWorkFactory, postgres_engine: Engine) -> None:
+    try_lock = "SELECT pg_try_advisory_lock(4242)"
+    with factory() as holder:
+        holder._connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242)")  # type: ignore[union-attr]
+        with postgres_engine.connect() as other:
+            assert other.exec_driver_sql(try_lock).scalar() is False
+    with postgres_engine.connect() as other:
+        assert other.exec_driver_sql(try_lock).scalar() is True
+        other.exec_driver_sql("SELECT pg_advisory_unlock(4242)")
+
+
 def test_a_pooled_connection_whose_server_process_died_is_replaced_at_checkout(
         factory: SqlAlchemyUnitOfWorkFactory, postgres_engine: Engine, postgres_url: str) -> None:
     with postgres_engine.connect() as connection:

@@ -52,11 +52,13 @@ def make_engine(url: str, *, connect_timeout: int = 2, statement_timeout_ms: int
     return engine
 
 
-_LOCKING_READ = re.compile(r"\bFOR\s+(?:UPDATE|NO\s+KEY\s+UPDATE|SHARE|KEY\s+SHARE)\b", re.IGNORECASE)
+# Row locks, and the advisory locks that last until the end of the transaction.
+_LOCKING_READ = re.compile(r"\bFOR\s+(?:UPDATE|NO\s+KEY\s+UPDATE|SHARE|KEY\s+SHARE)\b|\bpg_advisory_xact_lock",
+                           re.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)
-def _plain_read(statement: str) -> bool:
+def plain_read(statement: str) -> bool:
     """A SELECT that locks nothing: it reads alike inside and outside a READ COMMITTED transaction."""
     return statement.lstrip()[:6].upper() == "SELECT" and _LOCKING_READ.search(statement) is None
 
@@ -78,7 +80,7 @@ def _begin_at_first_write(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _on_execute(_connection: sa.Connection, cursor: Any, statement: str, *_rest: Any) -> None:
         driver = cursor.connection
-        if driver.info.transaction_status == idle and not _plain_read(statement):
+        if driver.info.transaction_status == idle and not plain_read(statement):
             driver.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
 
 
