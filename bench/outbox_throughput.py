@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -37,10 +36,10 @@ from core.adapters.sqlalchemy.database import make_engine  # noqa: E402
 from core.adapters.sqlalchemy.migrate import upgrade  # noqa: E402
 from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory  # noqa: E402
 from core.domain.outbox import sms_message  # noqa: E402
+from tests.support.databases import throwaway_database  # noqa: E402
 from tests.support.fake_at import FakeAfricasTalking, Reply  # noqa: E402
 
 SAME_TEXT = "CNSS: la declaration de mars est ouverte"
-ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 @contextmanager
@@ -53,16 +52,8 @@ def database(sqlite: bool) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as directory:
             yield f"sqlite:///{directory}/bench.db"
         return
-    admin = make_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"cnss_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with throwaway_database("cnss_bench") as url:
+        yield url
 
 
 def requeue(database_url: str, count: int, same_text: bool = False) -> None:

@@ -27,7 +27,8 @@ import sqlalchemy as sa
 from config import SETTINGS
 from core.adapters.sqlalchemy import tables as t
 from core.adapters.sqlalchemy.database import make_engine
-from tests.conftest import REDIS_URL, throwaway_database
+from tests.conftest import REDIS_URL
+from tests.support.databases import throwaway_database
 from tests.support.bank import BANK_SECRET, SignedClient
 from tests.support.phone import UssdPhone
 from tests.support.http import HttpResponse
