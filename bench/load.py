@@ -250,12 +250,20 @@ def database(args: argparse.Namespace, workdir: Path) -> str:
         return f"sqlite:///{copy}"
     import psycopg
 
+    drop_database()
     with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS bench_load WITH (FORCE)")
         admin.execute("CREATE DATABASE bench_load")
     url = POSTGRES_ADMIN.rsplit("/", 1)[0] + "/bench_load"
     seed(url, args.population)
     return url
+
+
+def drop_database() -> None:
+    """Drop the throw-away PostgreSQL database that ``database`` makes (``bench_load``), if it exists."""
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS bench_load WITH (FORCE)")
 
 
 def row(label: str, phones: int, r: Result, ceiling: Result | None) -> str:
@@ -326,10 +334,7 @@ def main() -> None:
         print(f"note: more employer sessions than --population {args.population}: phones were reused")
     print(f"logs: {workdir}; sessions per second counts whole sessions ended without error")
     if args.postgres:
-        import psycopg
-
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-            admin.execute("DROP DATABASE IF EXISTS bench_load WITH (FORCE)")
+        drop_database()
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.load import APP_REDIS, POSTGRES_ADMIN, Phones, database  # noqa: E402
+from bench.load import APP_REDIS, Phones, database, drop_database  # noqa: E402
 from bench.seed_population import Member  # noqa: E402
 
 
@@ -64,15 +64,14 @@ def main() -> None:
             uow.credentials.get(HolderKind.EMPLOYER, numbers[member.phone])
 
     print(f"database {url.split('@')[-1]}")
-    timed("holders (accounts and PIN state)", members, holders)
-    timed("account_summary", members, lambda member: backend.account_summary(numbers[member.phone]))
-    timed("unit of work with one read", members, credential)
-    if args.postgres:
-        import psycopg
-
+    try:
+        timed("holders (accounts and PIN state)", members, holders)
+        timed("account_summary", members, lambda member: backend.account_summary(numbers[member.phone]))
+        timed("unit of work with one read", members, credential)
+    finally:
         runtime.engine.dispose()
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-            admin.execute("DROP DATABASE IF EXISTS bench_load WITH (FORCE)")
+        if args.postgres:
+            drop_database()
 
 
 if __name__ == "__main__":
