@@ -15,13 +15,13 @@ from core.domain.individual_accounts import DeclaredPay
 from core.domain.periods import ContributionPeriod
 
 
-
 # Built once (hot on every account view): building a statement costs more CPU than SQLite takes to run it.
 _LEDGER_OF: Final = sa.select(t.ledger_entries).where(
     t.ledger_entries.c.employer_number == sa.bindparam("number")).order_by(t.ledger_entries.c.id)
 _LOCK_ACCOUNT: Final = sa.select(t.employers.c.employer_number).where(
     t.employers.c.employer_number == sa.bindparam("number")).with_for_update()
 _APPEND_ENTRY: Final = sa.insert(t.ledger_entries)
+
 
 class SqlAlchemyDeclarationRepository:
     """Declarations with their contribution lines."""

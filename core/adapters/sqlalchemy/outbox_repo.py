@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-
 from typing import Final
 
 import sqlalchemy as sa
@@ -50,11 +49,11 @@ _START_ATTEMPTS = sa.update(t.outbound_messages).where(
     attempt_started_at=sa.bindparam("m_at", type_=t.outbound_messages.c.attempt_started_at.type))
 
 
-
 # Built once per dialect (every SMS queued): insert unless the idempotency key is already queued.
 _QUEUE_POSTGRESQL: Final = postgresql.insert(t.outbound_messages).on_conflict_do_nothing(
     index_elements=["idempotency_key"])
 _QUEUE_SQLITE: Final = sqlite.insert(t.outbound_messages).on_conflict_do_nothing(index_elements=["idempotency_key"])
+
 
 class SqlAlchemyOutboxRepository:
     """Durable queue of outbound messages; the idempotency key is unique."""

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-
 from typing import Final
 
 import sqlalchemy as sa
@@ -27,11 +26,11 @@ def _reference(row: Row[tuple[object, ...]]) -> PaymentReference:
         status=ReferenceStatus(m["status"]), paid_at=m["paid_at"], channel=m["channel"])
 
 
-
 # Built once (every payment reference issued, followed or paid).
 _REFERENCE: Final = sa.select(t.payment_references).where(t.payment_references.c.code == sa.bindparam("code"))
 _REFERENCE_FOR_UPDATE: Final = _REFERENCE.with_for_update()
 _INSERT_REFERENCE: Final = sa.insert(t.payment_references)
+
 
 class SqlAlchemyPaymentReferenceRepository:
     """Payment references; the code is the primary key."""

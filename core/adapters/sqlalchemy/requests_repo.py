@@ -96,11 +96,11 @@ class SqlAlchemyActivityRepository:
                               dict(r.details), r.id) for r in rows]
 
 
-
 # Built once (read on every USSD login).
 _CREDENTIAL: Final = sa.select(t.credentials).where(
     t.credentials.c.holder_kind == sa.bindparam("kind"), t.credentials.c.holder_number == sa.bindparam("number"))
 _CREDENTIAL_FOR_UPDATE: Final = _CREDENTIAL.with_for_update()
+
 
 class SqlAlchemyCredentialRepository:
     """PIN credentials, one per account holder."""
