@@ -5,7 +5,9 @@
 Each call is timed over a new seeded employer every time (the same population as ``bench/load.py``: the
 cached SQLite file, or with ``--postgres`` a throw-away database ``bench_load`` on 127.0.0.1:5432, seeded and
 dropped). Prints process CPU and wall time per call: who holds the phone (with the PIN state), the account
-summary, and one credential read in a unit of work of its own (the fixed cost of a unit of work).
+summary, one credential read in a unit of work of its own (the fixed cost of a unit of work), and that read
+alone on an open connection: through SQLAlchemy, then as the same SQL on the driver's own cursor (what
+SQLAlchemy adds to each statement).
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -47,6 +51,7 @@ def main() -> None:
     url = database(args, Path(tempfile.mkdtemp(prefix="bench-uow-")))
     os.environ.update(DATABASE_URL=url, REDIS_URL=APP_REDIS)
     from app import create_app
+    from core.adapters.sqlalchemy import tables
     from core.domain.msisdn import Msisdn
     from core.domain.parties import HolderKind
 
@@ -63,12 +68,32 @@ def main() -> None:
         with backend.uow_factory() as uow:
             uow.credentials.get(HolderKind.EMPLOYER, numbers[member.phone])
 
+    read = sa.select(tables.credentials).where(tables.credentials.c.holder_kind == sa.bindparam("kind"),
+                                               tables.credentials.c.holder_number == sa.bindparam("number"))
+    compiled = read.compile(dialect=runtime.engine.dialect)
+    connection = runtime.engine.connect()
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+    def params(member: Member) -> dict[str, str]:
+        return {"kind": HolderKind.EMPLOYER.value, "number": numbers[member.phone]}
+
+    def statement(member: Member) -> None:
+        connection.execute(read, params(member)).first()
+
+    def driver(member: Member) -> None:
+        given = params(member)
+        cursor.execute(str(compiled), [given[name] for name in compiled.positiontup or ()] or given)
+        cursor.fetchone()
+
     print(f"database {url.split('@')[-1]}")
     try:
         timed("holders (accounts and PIN state)", members, holders)
         timed("account_summary", members, lambda member: backend.account_summary(numbers[member.phone]))
         timed("unit of work with one read", members, credential)
+        timed("the read, through SQLAlchemy", members, statement)
+        timed("the read, on the driver's cursor", members, driver)
     finally:
+        connection.close()
         runtime.engine.dispose()
         if args.postgres:
             drop_database()
