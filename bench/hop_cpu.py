@@ -1,12 +1,13 @@
 """CPU per USSD hop in process: the app's WSGI callable driven directly, a new phone for every session.
 
-    .venv/bin/python bench/hop_cpu.py [public|employer|payref] [--sessions 2000] [--profile OUT]
+    .venv/bin/python bench/hop_cpu.py [public|employer|payref] [--postgres] [--sessions 2000] [--profile OUT]
 
 No server and no sockets between the caller and the app, so the figure is the app's own work per hop
 (plus the form encoding of the request), for before/after comparisons of one change; ``bench/load.py``
 gives the figures against the bare ceiling. Every reply is checked as ``bench/load.py`` checks it.
 A second line splits the CPU by hop of the session (dial, PIN, ...).
-Uses the seeded SQLite population of ``bench/load.py`` (copied) and Redis database 8 (flushed).
+Uses the seeded population of ``bench/load.py`` (the SQLite file copied, or with ``--postgres`` a throw-away
+database ``bench_load`` on 127.0.0.1:5432, seeded and dropped) and Redis database 8 (flushed).
 With ``--profile`` it runs under ``py-spy record --gil`` (pip install py-spy) and writes collapsed stacks.
 """
 from __future__ import annotations
@@ -27,8 +28,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.load import APP_REDIS, JOURNEYS, Journey, Phones  # noqa: E402
-from bench.seed_population import cached_sqlite  # noqa: E402
+from bench.load import APP_REDIS, JOURNEYS, Journey, Phones, database, drop_database  # noqa: E402
 
 
 def call(app: Any, form: dict[str, str]) -> str:
@@ -65,17 +65,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("journey", nargs="?", default="public", choices=sorted(JOURNEYS))
     parser.add_argument("--sessions", type=int, default=2000)
+    parser.add_argument("--postgres", action="store_true", help="a throw-away PostgreSQL database, not SQLite")
+    parser.add_argument("--population", type=int, default=5000, help=argparse.SUPPRESS)
     parser.add_argument("--profile", metavar="OUT", help="py-spy collapsed stacks of the run")
     args = parser.parse_args()
     if args.profile:
         spy = Path(sys.executable).parent / "py-spy"
         command = [str(spy), "record", "--gil", "--rate", "2000", "--format", "raw", "--output", args.profile, "--",
                    sys.executable, __file__, args.journey, "--sessions", str(args.sessions)]
+        command += ["--postgres"] if args.postgres else []
         raise SystemExit(subprocess.call(command))
     workdir = Path(tempfile.mkdtemp(prefix="bench-cpu-"))
-    database = workdir / "bench.db"
-    shutil.copy(cached_sqlite(5000), database)
-    os.environ.update(DATABASE_URL=f"sqlite:///{database}", REDIS_URL=APP_REDIS)
+    os.environ.update(DATABASE_URL=database(args, workdir), REDIS_URL=APP_REDIS)
+    try:
+        run(args)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        if args.postgres:
+            drop_database()
+
+
+def run(args: argparse.Namespace) -> None:
+    """Warm up on 200 sessions, then time ``--sessions`` sessions and print the figures."""
     import redis
 
     from app import create_app
@@ -98,7 +109,7 @@ def main() -> None:
           f"Redis CPU {1000 * redis_cpu / hops:.3f} ms/hop")
     print("by hop (ms): " + ", ".join(f"{given.replace('{pin}', 'PIN') or 'dial'} {1000 * cpu / args.sessions:.2f}"
                                       for given, cpu in zip(journey.inputs, per_hop)))
-    shutil.rmtree(workdir, ignore_errors=True)
+    app.extensions["cnss"].engine.dispose()  # writes the last hop records before the database goes
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.seed_population import Member, cached_sqlite, member, seed  # noqa: E402
+from bench.seed_population import Member, cached_postgres, cached_sqlite, member  # noqa: E402
 
 APP_REDIS, BARE_REDIS = "redis://127.0.0.1:6379/8", "redis://127.0.0.1:6379/9"
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
@@ -250,12 +250,11 @@ def database(args: argparse.Namespace, workdir: Path) -> str:
         return f"sqlite:///{copy}"
     import psycopg
 
+    template = cached_postgres(POSTGRES_ADMIN, args.population)
     drop_database()
     with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute("CREATE DATABASE bench_load")
-    url = POSTGRES_ADMIN.rsplit("/", 1)[0] + "/bench_load"
-    seed(url, args.population)
-    return url
+        admin.execute(f'CREATE DATABASE bench_load TEMPLATE "{template}"')
+    return POSTGRES_ADMIN.rsplit("/", 1)[0] + "/bench_load"
 
 
 def drop_database() -> None:

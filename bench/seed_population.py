@@ -8,6 +8,7 @@ import multiprocessing
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -92,11 +93,17 @@ def seed(database_url: str, count: int) -> None:
     print(f"seeded {count} employers in {time.monotonic() - started:.0f} s", file=sys.stderr)
 
 
-def cached_sqlite(count: int) -> Path:
-    """A seeded SQLite file, reused while the migrations, PIN hashing and this seed are unchanged."""
+def population_key(count: int) -> str:
+    """What a seeded population depends on: migrations, PIN hashing, this seed, its size and today's date."""
     parts = [(ROOT / "core" / "domain" / "pins.py").read_bytes(), Path(__file__).read_bytes(), str(count).encode()]
     parts += [p.read_bytes() for p in sorted((ROOT / "core" / "adapters" / "sqlalchemy" / "migrations").rglob("*.py"))]
-    path = CACHE / f"population-{hashlib.sha256(b''.join(parts)).hexdigest()[:16]}.db"
+    parts.append(datetime.now(timezone.utc).date().isoformat().encode())  # which periods are overdue
+    return hashlib.sha256(b"".join(parts)).hexdigest()[:16]
+
+
+def cached_sqlite(count: int) -> Path:
+    """A seeded SQLite file, reused while ``population_key`` is unchanged."""
+    path = CACHE / f"population-{population_key(count)}.db"
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
@@ -104,6 +111,26 @@ def cached_sqlite(count: int) -> Path:
         seed(f"sqlite:///{partial}", count)
         partial.rename(path)
     return path
+
+
+def cached_postgres(admin_url: str, count: int) -> str:
+    """The name of a seeded PostgreSQL template database beside ``admin_url``, reused while ``population_key`` is
+    unchanged; older templates are dropped. Copy it with ``CREATE DATABASE ... TEMPLATE``."""
+    import psycopg
+
+    name = f"bench_seed_{population_key(count)}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        existing = [row[0] for row in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE 'bench_seed_%'")]
+        for stale in existing:
+            if stale != name:
+                admin.execute(f'DROP DATABASE "{stale}" WITH (FORCE)')
+        if name in existing:
+            return name
+        admin.execute("DROP DATABASE IF EXISTS bench_seed_partial WITH (FORCE)")
+        admin.execute("CREATE DATABASE bench_seed_partial")
+        seed(admin_url.rsplit("/", 1)[0] + "/bench_seed_partial", count)
+        admin.execute(f'ALTER DATABASE bench_seed_partial RENAME TO "{name}"')
+    return name
 
 
 if __name__ == "__main__":

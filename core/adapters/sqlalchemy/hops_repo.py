@@ -15,20 +15,23 @@ _COUNTS = ("hops", "sessions_reached", "sessions_started", "sessions_ended", "ab
            "lockouts")
 
 
-def _fit(value: str, column: sa.Column[Any]) -> str:
-    """``value`` cut to its column, so one odd value never fails a whole batch of records."""
-    length = getattr(column.type, "length", None)
-    return value[:length] if length else value
+# Column widths, read once: a record is cut to them, so one odd value never fails a whole batch of records.
+_WIDTHS: dict[str, int | None] = {column.name: getattr(column.type, "length", None) for column in t.ussd_hops.c}
+
+
+def _fit(value: str, name: str) -> str:
+    """``value`` cut to the width of column ``name``."""
+    width = _WIDTHS[name]
+    return value[:width] if width and len(value) > width else value
 
 
 def _row(hop: RecordedHop) -> dict[str, object]:
-    c = t.ussd_hops.c
-    return {"provider": _fit(hop.provider, c.provider), "session_id": _fit(hop.session_id, c.session_id),
-            "msisdn": _fit(hop.msisdn, c.msisdn), "service_code": _fit(hop.service_code, c.service_code),
-            "network_code": _fit(hop.network_code, c.network_code), "at": hop.at,
-            "duration_ms": float(hop.duration_ms), "screen": _fit(hop.screen, c.screen), "final": hop.final,
+    return {"provider": _fit(hop.provider, "provider"), "session_id": _fit(hop.session_id, "session_id"),
+            "msisdn": _fit(hop.msisdn, "msisdn"), "service_code": _fit(hop.service_code, "service_code"),
+            "network_code": _fit(hop.network_code, "network_code"), "at": hop.at,
+            "duration_ms": float(hop.duration_ms), "screen": _fit(hop.screen, "screen"), "final": hop.final,
             "new_session": hop.new_session, "repeat": hop.repeat,
-            "error": _fit(hop.error, c.error) if hop.error is not None else None}
+            "error": _fit(hop.error, "error") if hop.error is not None else None}
 
 
 def _hop(row: sa.Row[Any]) -> RecordedHop:
