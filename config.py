@@ -107,6 +107,22 @@ SETTINGS: dict[str, tuple[Any, ...]] = {
                          lambda raw: raw.strip().lower() in ("1", "true", "yes", "on")),
     "BANK_API_SECRET": (None, "HMAC secret of the bank API (secret)"),
     "SMS_SENDER_ID": (None, "Sender id or short code for outgoing SMS"),
+    "SMS_PROVIDER": (None, "SMS provider of the outbox: at or kannel; unset: the one configured"),
+    "HUBTEL_CALLBACK_KEY": (None, "Secret expected as ?key= on the Hubtel-style USSD callback (secret; unset: "
+                            "open in development, closed in production)"),
+    "FREEFLOW_USERID": (None, "userid the operator's Freeflow USSD gateway sends (unset with FREEFLOW_PASSWORD: "
+                        "open in development, closed in production)"),
+    "FREEFLOW_PASSWORD": (None, "password the operator's Freeflow USSD gateway sends (secret)"),
+    "FREEFLOW_PARAM_NAMES": (None, "The operator's own names of the Freeflow parameters, e.g. "
+                             "'MSISDN=msisdn,SessionID=sessionId,input=ussdString'"),
+    "KANNEL_SENDSMS_URL": (None, "Kannel smsbox sendsms URL, e.g. http://127.0.0.1:13013/cgi-bin/sendsms"),
+    "KANNEL_USERNAME": (None, "Kannel sendsms user"),
+    "KANNEL_PASSWORD": (None, "Kannel sendsms password (secret)"),
+    "KANNEL_SMSC": (None, "Kannel smsc-id to route outgoing SMS through (unset: Kannel's routing)"),
+    "KANNEL_CALLBACK_URL": (None, "This gateway's base URL as Kannel reaches it, for delivery reports (dlr-url), "
+                            "e.g. http://10.0.0.5:8000"),
+    "KANNEL_CALLBACK_KEY": (None, "Secret expected as ?key= on Kannel's get-url and dlr-url callbacks (secret; "
+                            "unset: open in development, closed in production)"),
     "SMS_UNCERTAIN_WINDOW_MINUTES": ("60", "Minutes after its send a delivery report may settle an uncertain SMS "
                                      "by its phone; then its kind's policy applies", _positive_float),
     "SMTP_URL": (None, "SMTP server for email receipts, e.g. smtp://host:25"),

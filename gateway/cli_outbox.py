@@ -4,11 +4,10 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from types import FrameType
-from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -16,25 +15,11 @@ from flask.cli import with_appcontext
 
 from core.ports import Transport
 from core.services.outbox_worker import LEASE_SAFETY_SHARE, WorkReport, drain
-from gateway.africastalking.sms_send import AfricasTalkingSmsTransport
-from gateway.email.smtp import SmtpTransport
 from gateway.metrics import current_metrics
+from gateway.providers import configured_transports
 from gateway.runtime import runtime, uncertain_window
 
 log = logging.getLogger(__name__)
-
-
-def configured_transports(config: Mapping[str, Any] | None = None) -> list[Transport]:
-    """The transports the configuration enables, one per channel."""
-    config = config if config is not None else current_app.config
-    transports: list[Transport] = []
-    if config.get("SMTP_URL"):
-        transports.append(SmtpTransport(str(config["SMTP_URL"])))
-    if config.get("AT_API_KEY"):
-        transports.append(AfricasTalkingSmsTransport(
-            str(config.get("AT_USERNAME") or "sandbox"), str(config["AT_API_KEY"]),
-            base_url=config.get("AT_API_BASE_URL") or None, sender_id=config.get("SMS_SENDER_ID") or None))
-    return transports
 
 
 def _line(transport: Transport, report: WorkReport) -> str:
@@ -92,9 +77,9 @@ def outbox_work(once: bool, batch: int, interval: float, lease: float, requeue_m
             count = uow.outbox.requeue_uncertain(rt.clock.now() - timedelta(minutes=requeue_minutes), rt.clock.now())
             uow.commit()
         click.echo(f"queued again {count} uncertain message(s) older than {requeue_minutes} min")
-    transports = configured_transports()
+    transports = configured_transports(current_app.config)
     if not transports:
-        click.echo("no outbox transport configured (set SMTP_URL or AT_API_KEY): nothing to do")
+        click.echo("no outbox transport configured (set SMTP_URL, or an SMS provider: see SMS_PROVIDER): nothing to do")
         return
     for transport in transports:
         worst = getattr(transport, "max_send_s", None)

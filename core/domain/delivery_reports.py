@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -34,23 +35,19 @@ class DeliveryMeaning:
     final: bool
 
 
-# Africa's Talking delivery statuses (see shared/reference/africastalking.md section 2.2).
-STATUS_MEANINGS: Final[dict[str, DeliveryMeaning]] = {
-    "success": DeliveryMeaning(DeliveryState.DELIVERED, True),
-    "sent": DeliveryMeaning(DeliveryState.SENT, False),
-    "submitted": DeliveryMeaning(DeliveryState.SENT, False),
-    "buffered": DeliveryMeaning(DeliveryState.SENT, False),
-    "rejected": DeliveryMeaning(DeliveryState.FAILED, True),
-    "failed": DeliveryMeaning(DeliveryState.FAILED, True),
-    "absentsubscriber": DeliveryMeaning(DeliveryState.FAILED, True),
-    "expired": DeliveryMeaning(DeliveryState.FAILED, True),
-}
+StatusTable = Mapping[str, DeliveryMeaning]  # a provider's status (lower case) -> what it means
 UNKNOWN_MEANING: Final = DeliveryMeaning(DeliveryState.UNKNOWN, False)
+_TABLES: dict[str, StatusTable] = {}
 
 
-def meaning_of(status: str | None) -> DeliveryMeaning:
-    """What a provider status means (case-insensitive); unknown or missing statuses mean nothing final."""
-    return STATUS_MEANINGS.get((status or "").strip().lower(), UNKNOWN_MEANING)
+def register_statuses(provider: str, table: StatusTable) -> None:
+    """Make ``provider``'s delivery statuses known: each provider package registers its own table once."""
+    _TABLES[provider] = {status.strip().lower(): meaning for status, meaning in table.items()}
+
+
+def meaning_of(provider: str, status: str | None) -> DeliveryMeaning:
+    """What ``provider``'s status means (case-insensitive); unknown or missing statuses mean nothing final."""
+    return _TABLES.get(provider, {}).get((status or "").strip().lower(), UNKNOWN_MEANING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +67,7 @@ class DeliveryReport:
     @property
     def meaning(self) -> DeliveryMeaning:
         """What the status says about the message."""
-        return meaning_of(self.status)
+        return meaning_of(self.provider, self.status)
 
 
 def supersedes(previous: DeliveryMeaning, new: DeliveryMeaning) -> bool:

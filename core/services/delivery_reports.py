@@ -67,5 +67,5 @@ def recipient_of(report: DeliveryReport) -> Msisdn | None:
 
 
 def _apply(uow: UnitOfWork, report: DeliveryReport) -> bool:
-    return uow.delivery_reports.apply(report.provider_message_id, report.status, report.failure_reason,
-                                      report.received_at)
+    return uow.delivery_reports.apply(report.provider, report.provider_message_id, report.status,
+                                      report.failure_reason, report.received_at)

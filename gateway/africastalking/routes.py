@@ -7,20 +7,17 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from core.domain.delivery_reports import DeliveryState
 from core.domain.operations import UssdSessionReport
-from core.services.delivery_reports import record_delivery_report
-from core.services.payment_alerts import alert_sender_of, receive_payment_alert, store_inbound
 from gateway.africastalking.sms import parse_delivery_report, parse_inbound_sms
 from gateway.africastalking.ussd import PROVIDER, format_ussd_reply, parse_ussd_event, parse_ussd_request
 from gateway.base import MalformedRequestError
 from gateway.bounds import check_form_encoding
 from gateway.incidents import incident_register
 from gateway.logs import bind_session
-from gateway.runtime import runtime, uncertain_window
+from gateway.runtime import runtime
 from gateway.security import key_matches
 from gateway.ussd_edge import HopRoute, answer_hop
-from gateway.sms_keywords import answer_keyword
+from gateway.sms_edge import receive_inbound_sms, settle_delivery_report
 
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("africastalking", __name__, url_prefix="/gateway/at")
@@ -67,39 +64,15 @@ def hop_route(config: Mapping[str, Any]) -> HopRoute:
 
 @blueprint.post("/sms/inbound")
 def sms_inbound() -> tuple[str, int, dict[str, str]]:
-    """An incoming SMS: stored once (AT retries until it gets a 200), then a payment alert or a keyword.
-
-    A keyword is answered again on a repeat only if its reply is not queued yet (the reply's
-    idempotency key makes that safe): a repeat after a failure mid-way still gets its answer.
-    """
-    rt = runtime()
-    message = parse_inbound_sms(request.form, rt.clock.now())
-    created = store_inbound(message, uow=rt.uow_factory())
-    sender = alert_sender_of(message.sender, rt.alert_senders)
-    if sender is not None:  # recorded once: a repeat after a failure mid-way records what was missed
-        alert = receive_payment_alert(message, sender, uow_factory=rt.uow_factory, clock=rt.clock,
-                                      rulebook=rt.rulebook, receipts=rt.receipts,
-                                      finance_phones=rt.finance_phones)
-        logger.info("payment alert %s from %s (%s): %s", message.provider_message_id, sender.provider,
-                    "new" if created else "repeat", alert.status.value)
-        return _ACK
-    reply = answer_keyword(message, rt.ussd.backend, rt.uow_factory)
-    if reply is not None:
-        logger.info("SMS %s: keyword %s answered (opt change: %s)", message.provider_message_id,
-                    reply.keyword.value, reply.opt.value)
+    """An incoming SMS: parsed here, then stored and dispatched as every provider's (``gateway.sms_edge``)."""
+    receive_inbound_sms(parse_inbound_sms(request.form, runtime().clock.now()))
     return _ACK
 
 
 @blueprint.post("/sms/delivery")
 def sms_delivery() -> tuple[str, int, dict[str, str]]:
     """A delivery report: stored verbatim and applied to its message; 200 for any status, even unknown."""
-    rt = runtime()
-    report = parse_delivery_report(request.form, rt.clock.now())
-    matched = record_delivery_report(report, uow=rt.uow_factory(), window=uncertain_window())
-    if report.meaning.state is DeliveryState.UNKNOWN:
-        logger.warning("delivery report %s: unknown status %r kept as is", report.provider_message_id, report.status)
-    if not matched:
-        logger.info("delivery report %s matches no outbound message", report.provider_message_id)
+    settle_delivery_report(parse_delivery_report(request.form, runtime().clock.now()))
     return _ACK
 
 

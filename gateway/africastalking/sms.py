@@ -6,13 +6,25 @@ from datetime import datetime
 from typing import Final
 
 from core.domain.alerts import normalise_sender
-from core.domain.delivery_reports import DeliveryReport
+from core.domain.delivery_reports import DeliveryMeaning, DeliveryReport, DeliveryState, register_statuses
 from core.domain.inbound import InboundSms
 from gateway.africastalking.ussd import parse_at_date
 from gateway.base import MalformedRequestError
 from gateway.bounds import INT32_MAX, bounded_count, printable, storable
 
 PROVIDER: Final = "at"
+# Africa's Talking delivery statuses (see shared/reference/africastalking.md section 2.2).
+STATUSES: Final[dict[str, DeliveryMeaning]] = {
+    "Success": DeliveryMeaning(DeliveryState.DELIVERED, True),
+    "Sent": DeliveryMeaning(DeliveryState.SENT, False),
+    "Submitted": DeliveryMeaning(DeliveryState.SENT, False),
+    "Buffered": DeliveryMeaning(DeliveryState.SENT, False),
+    "Rejected": DeliveryMeaning(DeliveryState.FAILED, True),
+    "Failed": DeliveryMeaning(DeliveryState.FAILED, True),
+    "AbsentSubscriber": DeliveryMeaning(DeliveryState.FAILED, True),
+    "Expired": DeliveryMeaning(DeliveryState.FAILED, True),
+}
+register_statuses(PROVIDER, STATUSES)
 REQUIRED: Final = ("from", "to", "id")
 # Incoming SMS, stored whole in inbound_messages or not at all: an identifier beyond its column or with a
 # control character is a 400 naming it; the text keeps its line breaks and loses only control characters

@@ -72,7 +72,7 @@ def _stored(gateway: Gateway) -> list[Any]:
     ("", DeliveryState.UNKNOWN, False),
 ])
 def test_the_status_mapping(status: str, state: DeliveryState, final: bool) -> None:
-    assert (meaning_of(status).state, meaning_of(status).final) == (state, final)
+    assert (meaning_of("at", status).state, meaning_of("at", status).final) == (state, final)
 
 
 @pytest.mark.parametrize(("current", "status", "expected"), [
@@ -86,15 +86,15 @@ def test_the_status_mapping(status: str, state: DeliveryState, final: bool) -> N
 ])
 def test_what_a_report_does_to_the_message_status(current: MessageStatus, status: str,
                                                   expected: MessageStatus) -> None:
-    assert settled_status(current, meaning_of(status)) is expected
+    assert settled_status(current, meaning_of("at", status)) is expected
 
 
 def test_reports_out_of_order_never_undo_a_final_one() -> None:
-    assert not supersedes(meaning_of("Success"), meaning_of("Buffered"))
-    assert not supersedes(meaning_of("Success"), meaning_of("Failed"))
-    assert not supersedes(meaning_of("Failed"), meaning_of("Sent"))
-    assert supersedes(meaning_of("Failed"), meaning_of("Success"))
-    assert supersedes(meaning_of("Buffered"), meaning_of("Sent")) and supersedes(meaning_of(None), meaning_of("x"))
+    assert not supersedes(meaning_of("at", "Success"), meaning_of("at", "Buffered"))
+    assert not supersedes(meaning_of("at", "Success"), meaning_of("at", "Failed"))
+    assert not supersedes(meaning_of("at", "Failed"), meaning_of("at", "Sent"))
+    assert supersedes(meaning_of("at", "Failed"), meaning_of("at", "Success"))
+    assert supersedes(meaning_of("at", "Buffered"), meaning_of("at", "Sent")) and supersedes(meaning_of("at", None), meaning_of("at", "x"))
 
 
 def test_the_form_is_read_purely_and_only_a_missing_id_or_status_is_malformed() -> None:

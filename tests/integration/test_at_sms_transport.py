@@ -19,7 +19,7 @@ from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage, s
 from core.ports import UnitOfWorkFactory
 from core.services.outbox_worker import WorkReport, deliver_due, drain
 from gateway.africastalking.sms_send import AfricasTalkingSmsTransport
-from gateway.cli_outbox import configured_transports
+from gateway.providers import configured_transports
 from tests.support.clock import SettableClock
 from tests.support.fake_at import FakeAfricasTalking, Reply
 from tests.support.private_servers import free_port

@@ -72,7 +72,7 @@ def test_an_operator_may_queue_again_uncertain_messages_no_report_settled(
     queue("young")
     deliver_due(Unsure(), uow_factory=uow_factory, clock=clock)
     with uow_factory() as uow:  # a delivery report settled this one's fate
-        assert uow.delivery_reports.apply("ATXid_reported", "Failed", "DeliveryFailure", clock.now())
+        assert uow.delivery_reports.apply("at", "ATXid_reported", "Failed", "DeliveryFailure", clock.now())
         uow.commit()
     with uow_factory() as uow:
         assert uow.outbox.requeue_uncertain(clock.now() - timedelta(minutes=30), clock.now()) == 1

@@ -58,7 +58,8 @@ class SqlAlchemyDeliveryReportRepository:
             failure_reason=_cut(report.failure_reason, _FAILURE_WIDTH), retry_count=report.retry_count,
             received_at=report.received_at))
 
-    def apply(self, provider_message_id: str, status: str, failure_reason: str | None, at: datetime) -> bool:
+    def apply(self, provider: str, provider_message_id: str, status: str, failure_reason: str | None,
+              at: datetime) -> bool:
         """Bring the outbound message(s) with this provider id up to date; False when none matches.
 
         The row is locked (PostgreSQL) so that a worker cannot claim it while its report settles it.
@@ -69,9 +70,9 @@ class SqlAlchemyDeliveryReportRepository:
         if self._connection.dialect.name == "postgresql":
             query = query.with_for_update()
         rows = list(self._connection.execute(query))
-        new = meaning_of(status)
+        new = meaning_of(provider, status)
         for row in rows:
-            if not supersedes(meaning_of(row.delivery_status), new):
+            if not supersedes(meaning_of(provider, row.delivery_status), new):  # one message, one provider
                 continue
             current = MessageStatus(row.status)
             settled = settled_status(current, new)

@@ -1,0 +1,85 @@
+"""The registered providers: a provider is one package under ``gateway/`` and one line in ``PROVIDERS``.
+
+Each package exposes a ``Provider``: its Flask blueprint (callbacks), the USSD hop routes the fast
+edge serves, and, for an SMS provider, how its outbox transport is built from the configuration.
+Transports are built here and nowhere else.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint
+
+from config import ConfigError
+from core.ports import Transport
+from gateway.ussd_edge import HopRoute
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """A provider's parts as the app wires them; ``name`` is the id stored with its sessions and messages."""
+
+    name: str
+    title: str  # for people: logs, the simulator, the console
+    blueprint: Blueprint | None = None
+    hop_routes: Callable[[Mapping[str, Any]], Sequence[HopRoute]] = field(default=lambda _config: ())
+    # Built when the configuration enables it (None otherwise); SMS_PROVIDER picks one when several are.
+    sms_transport: Callable[[Mapping[str, Any]], Transport | None] | None = None
+
+
+def registered() -> tuple[Provider, ...]:
+    """Every provider, in the order their routes are registered."""
+    from gateway.africastalking.provider import AFRICAS_TALKING
+    from gateway.freeflow.provider import FREEFLOW
+    from gateway.hubtel.provider import HUBTEL
+
+    return (AFRICAS_TALKING, HUBTEL, FREEFLOW)
+
+
+def provider_named(name: str) -> Provider:
+    """The registered provider called ``name``; ``KeyError`` names the known ones."""
+    for provider in registered():
+        if provider.name == name:
+            return provider
+    raise KeyError(f"unknown provider {name!r} (known: {', '.join(p.name for p in registered())})")
+
+
+def hop_routes(config: Mapping[str, Any]) -> list[HopRoute]:
+    """The USSD hop routes of every provider, for the fast edge."""
+    return [route for provider in registered() for route in provider.hop_routes(config)]
+
+
+def configured_transports(config: Mapping[str, Any]) -> list[Transport]:
+    """The transports the configuration enables, one per channel: email by SMTP_URL, SMS by its provider.
+
+    The SMS provider is ``SMS_PROVIDER`` when set; otherwise the one SMS provider configured. Two
+    configured and none chosen is a configuration error rather than a guess.
+    """
+    transports: list[Transport] = []
+    if config.get("SMTP_URL"):
+        from gateway.email.smtp import SmtpTransport
+
+        transports.append(SmtpTransport(str(config["SMTP_URL"])))
+    sms = sms_transport(config)
+    if sms is not None:
+        transports.append(sms)
+    return transports
+
+
+def sms_transport(config: Mapping[str, Any]) -> Transport | None:
+    """The SMS transport of the configured provider, or None when no SMS provider is configured."""
+    chosen = (config.get("SMS_PROVIDER") or "").strip()
+    builders = {p.name: p.sms_transport for p in registered() if p.sms_transport is not None}
+    if chosen:
+        if chosen not in builders:
+            raise ConfigError(f"invalid settings: SMS_PROVIDER ({chosen!r} is not one of {', '.join(builders)})")
+        transport = builders[chosen](config)
+        if transport is None:
+            raise ConfigError(f"invalid settings: SMS_PROVIDER ({chosen} is chosen but not configured)")
+        return transport
+    built = {name: t for name, build in builders.items() if (t := build(config)) is not None}
+    if len(built) > 1:
+        raise ConfigError(f"invalid settings: SMS_PROVIDER (unset while {' and '.join(built)} are both configured)")
+    return next(iter(built.values()), None)
