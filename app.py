@@ -30,7 +30,7 @@ from gateway.logs import configure_logging
 from gateway import metrics_page
 from gateway.incidents import EXTENSION as INCIDENTS, IncidentRegister
 from gateway.metrics import GatewayMetrics, MeteredBackend, MetricsRecorder, metrics_for
-from gateway.africastalking import routes as at_routes
+from gateway import providers
 from gateway.bank import api as bank_api
 from gateway.bank.signing import parse_secrets
 from gateway.hop_log import HopLog
@@ -96,13 +96,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     rt.readiness.update(probes)
     rt.readiness["migrations"] = health.migrations_probe(engine, head_revision())
     app.extensions["cnss"] = rt
-    app.wsgi_app = UssdEdge(app.wsgi_app, app.config, ussd, [at_routes.hop_route(app.config)],  # type: ignore[method-assign]
+    app.wsgi_app = UssdEdge(app.wsgi_app, app.config, ussd, providers.hop_routes(app.config),  # type: ignore[method-assign]
                             incidents)  # valid hops skip Flask's machinery; inside ProxyFix (edge.install)
     edge.install(app)
     app.extensions[INCIDENTS] = incidents
     metrics_page.install(app, metrics, metrics_page.OutboxDepthCollector(lambda: outbox_depth(engine)))
     app.register_blueprint(health.blueprint)
-    app.register_blueprint(at_routes.blueprint)
+    for provider in providers.registered():
+        if provider.blueprint is not None:
+            app.register_blueprint(provider.blueprint)
     app.register_blueprint(bank_api.bank)
     app.register_blueprint(bank_api.mobile_money)
     if app.config["GATEWAY_ENV"] != PRODUCTION:

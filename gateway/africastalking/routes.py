@@ -15,8 +15,8 @@ from gateway.bounds import check_form_encoding
 from gateway.incidents import incident_register
 from gateway.logs import bind_session
 from gateway.runtime import runtime
-from gateway.security import key_matches
-from gateway.ussd_edge import HopRoute, answer_hop
+from gateway.security import callback_allowed
+from gateway.ussd_edge import HopRoute, Payload, answer_hop
 from gateway.sms_edge import receive_inbound_sms, settle_delivery_report
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ USSD_PATH = "/gateway/at/ussd"
 
 @blueprint.before_request
 def _check_callback_key() -> None:
-    if not key_matches(current_app.config.get("AT_CALLBACK_KEY"), request.args.get("key")):
+    if not callback_allowed(current_app.config, {"AT_CALLBACK_KEY": request.args.get("key")}):
         abort(403)
     if request.mimetype == FORM_TYPE:
         check_form_encoding(request.get_data(cache=True))  # kept: the form is parsed from the cached body
@@ -58,8 +58,12 @@ def ussd_hop() -> Response:
 def hop_route(config: Mapping[str, Any]) -> HopRoute:
     """The interactive callback as the USSD edge serves it."""
     key = cursor_key(config)
-    return HopRoute(USSD_PATH, "AT_CALLBACK_KEY", lambda form: parse_ussd_request(form, cursor_key=key),
+    return HopRoute(USSD_PATH, Payload.FORM, _allowed, lambda form: parse_ussd_request(form, cursor_key=key),
                     format_ussd_reply)
+
+
+def _allowed(config: Mapping[str, Any], query: Mapping[str, str], _fields: Mapping[str, Any]) -> bool:
+    return callback_allowed(config, {"AT_CALLBACK_KEY": query.get("key")})
 
 
 @blueprint.post("/sms/inbound")

@@ -1,0 +1,62 @@
+"""Flask route of the Freeflow USSD callback: thin, the wire format is ``gateway.freeflow.ussd``."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, abort, current_app, request
+
+from config import ConfigError
+from gateway.base import MalformedRequestError
+from gateway.freeflow.ussd import format_freeflow_reply, format_session_end, parameter_names, parse_freeflow_request
+from gateway.security import callback_allowed
+from gateway.ussd_edge import HopRoute, Payload, SessionEnd, answer_callback
+from menus.hop import UssdHop
+
+logger = logging.getLogger(__name__)
+blueprint = Blueprint("freeflow", __name__, url_prefix="/gateway/freeflow")
+USSD_PATH = "/gateway/freeflow/ussd"
+_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def allowed(config: Mapping[str, Any], query: Mapping[str, str], _fields: Mapping[str, Any]) -> bool:
+    """The operator's ``userid`` and ``password`` match FREEFLOW_USERID and FREEFLOW_PASSWORD (closed in
+    production when neither is set)."""
+    names = parameter_names(config.get("FREEFLOW_PARAM_NAMES"))
+    return callback_allowed(config, {"FREEFLOW_USERID": query.get(names["userid"]),
+                                     "FREEFLOW_PASSWORD": query.get(names["password"])})
+
+
+@blueprint.before_request
+def _check_credentials() -> None:
+    if not allowed(current_app.config, request.args, {}):
+        abort(403)
+
+
+@blueprint.errorhandler(MalformedRequestError)
+def _malformed(error: MalformedRequestError) -> tuple[str, int, dict[str, str]]:
+    logger.warning("malformed Freeflow callback on %s: %s", request.path, error.reason)
+    return f"bad request: {error.reason}", 400, _TEXT
+
+
+@blueprint.get("/ussd")
+def ussd_hop() -> tuple[str, int, dict[str, str]]:
+    """A hop the USSD edge left to Flask (refused here when malformed), or the cleanup call of a session."""
+    names = parameter_names(current_app.config.get("FREEFLOW_PARAM_NAMES"))
+    args = {name: request.args[name] for name in request.args}  # the first value of each
+    return answer_callback(parse_freeflow_request(args, names), USSD_PATH, format_freeflow_reply, format_session_end)
+
+
+def hop_routes(config: Mapping[str, Any]) -> list[HopRoute]:
+    """The hop route as the USSD edge serves it (cleanup calls go on to Flask)."""
+    try:
+        names = parameter_names(config.get("FREEFLOW_PARAM_NAMES"))
+    except ValueError as exc:
+        raise ConfigError(f"invalid settings: FREEFLOW_PARAM_NAMES ({exc})") from exc
+
+    def hop_only(args: Mapping[str, Any]) -> UssdHop | None:
+        parsed = parse_freeflow_request(args, names)
+        return None if isinstance(parsed, SessionEnd) else parsed
+
+    return [HopRoute(USSD_PATH, Payload.QUERY, allowed, hop_only, format_freeflow_reply)]
