@@ -49,14 +49,15 @@ def ussd_hop() -> tuple[str, int, dict[str, str]]:
 
 
 def hop_routes(config: Mapping[str, Any]) -> list[HopRoute]:
-    """The hop route as the USSD edge serves it (cleanup calls go on to Flask)."""
+    """The hop route as the USSD edge serves it (cleanup calls go on to Flask); the parameter names are read
+    from ``config`` (the app's) at each hop, as Flask's route reads them."""
     try:
-        names = parameter_names(config.get("FREEFLOW_PARAM_NAMES"))
+        parameter_names(config.get("FREEFLOW_PARAM_NAMES"))
     except ValueError as exc:
         raise ConfigError(f"invalid settings: FREEFLOW_PARAM_NAMES ({exc})") from exc
 
     def hop_only(args: Mapping[str, Any]) -> UssdHop | None:
-        parsed = parse_freeflow_request(args, names)
+        parsed = parse_freeflow_request(args, parameter_names(config.get("FREEFLOW_PARAM_NAMES")))
         return None if isinstance(parsed, SessionEnd) else parsed
 
     return [HopRoute(USSD_PATH, Payload.QUERY, allowed, hop_only, format_freeflow_reply)]

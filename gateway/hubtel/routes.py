@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, request
 from gateway.base import MalformedRequestError
 from gateway.hubtel.ussd import format_hubtel_reply, format_session_end, parse_hubtel_request
 from gateway.security import callback_allowed
-from gateway.ussd_edge import HopRoute, Payload, SessionEnd, answer_callback
+from gateway.ussd_edge import HopRoute, Payload, SessionEnd, answer_callback, json_object
 from menus.hop import UssdHop
 
 logger = logging.getLogger(__name__)
@@ -39,8 +39,8 @@ def _malformed(error: MalformedRequestError) -> tuple[str, int, dict[str, str]]:
 @blueprint.post("/ussd")
 def ussd_hop() -> tuple[str, int, dict[str, str]]:
     """A hop the USSD edge left to Flask (refused here when malformed), or a session's Release or Timeout."""
-    payload = request.get_json(force=True, silent=True)
-    if not isinstance(payload, dict):
+    payload = json_object(request.get_data())
+    if payload is None:
         raise MalformedRequestError("body: not a JSON object")
     return answer_callback(parse_hubtel_request(payload), USSD_PATH, format_hubtel_reply, format_session_end)
 

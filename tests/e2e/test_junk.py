@@ -16,6 +16,7 @@ COUNT = int(os.environ.get("JUNK_COUNT", "10000"))
 SIGNERS = {"bank": ("X-Bank-Id", BANK_ID, BANK_SECRET), "flooz": ("X-Operator-Id", "flooz", "flooz-secret"),
            "mixx": ("X-Operator-Id", "mixx", "mixx-secret")}
 USSD_ROUTE = "POST /gateway/at/ussd"
+HUBTEL_ROUTE, FREEFLOW_ROUTE = "POST /gateway/hubtel/ussd", "GET /gateway/freeflow/ussd"
 # A USSD hop answers 200 CON/END or 400 with a reason; a body over MAX_CONTENT_LENGTH may get 413 before parsing.
 DEFAULT_MAX_BODY = 65_536
 
@@ -35,10 +36,21 @@ def _send(gateway: Gateway, junk: JunkRequest) -> tuple[int | None, str | None]:
     status = response.status_code
     if status >= 500:
         return status, f"{status} {response.get_data()[:80]!r}"
+    oversized = len(junk.body) > int(gateway.app.config.get("MAX_CONTENT_LENGTH") or DEFAULT_MAX_BODY)
     if junk.route == USSD_ROUTE:
-        oversized = len(junk.body) > int(gateway.app.config.get("MAX_CONTENT_LENGTH") or DEFAULT_MAX_BODY)
         return status, _ussd_problem(status, response.get_data(), oversized)
+    if junk.route in (HUBTEL_ROUTE, FREEFLOW_ROUTE) and not (status in (400, 413) and _reason(response.get_data())):
+        shaped = (response.is_json and set(response.get_json() or {}) == {"Type", "Message", "ClientState"}
+                  if junk.route == HUBTEL_ROUTE else response.headers.get("Freeflow") in ("FC", "FB"))
+        if status != 200 or not shaped or (status == 413 and not oversized):
+            return status, f"{junk.route} answered {status} {response.get_data()[:80]!r}"
     return status, None
+
+
+def _reason(body: bytes) -> bool:
+    """A plain-text reason, not an HTML error page."""
+    text = body.decode("utf-8", "replace")
+    return len(text.strip()) > 3 and not text.lstrip().startswith("<")
 
 
 def _ussd_problem(status: int, body: bytes, oversized: bool) -> str | None:

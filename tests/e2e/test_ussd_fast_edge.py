@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 
 from gateway.africastalking.ussd import format_ussd_reply, parse_ussd_request
-from gateway.ussd_edge import HopRoute, UssdEdge
+from gateway.ussd_edge import HopRoute, Payload, UssdEdge
 from menus.hop import Reply
 from tests.e2e.conftest import EMPLOYER_PHONE, Gateway
 
@@ -116,7 +116,8 @@ def test_a_reply_that_cannot_be_formatted_is_a_500_with_an_error_id_like_flasks(
     def broken_format(reply: Reply) -> tuple[str, dict[str, str]]:
         raise ValueError(f"screen {reply.screen_id} cannot be sent")
 
-    route = HopRoute(PATH, None, lambda form: parse_ussd_request(form, cursor_key=b"k"), broken_format)
+    route = HopRoute(PATH, Payload.FORM, lambda *_given: True, lambda form: parse_ussd_request(form, cursor_key=b"k"),
+                     broken_format)
     edge = UssdEdge(_flask_only(gateway.app), gateway.app.config, gateway.rt.ussd, [route])
     status, headers, text = _call(edge, _form("ATUid_500"))
     assert status.startswith("500") and headers["Content-Type"].startswith("text/plain")

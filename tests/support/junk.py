@@ -85,7 +85,7 @@ class JunkGenerator:
         makers: list[tuple[Callable[[], JunkRequest], int]] = [
             (self.ussd_hop, 30), (self.ussd_event, 11), (self.sms_inbound, 11), (self.sms_delivery, 11),
             (self.bank_payment, 12), (self.mobile_money_payment, 6), (self.reference_lookup, 8),
-            (self.probe, 4), (self.stray, 7)]
+            (self.probe, 4), (self.stray, 7), (self.hubtel_hop, 8), (self.freeflow_hop, 8)]
         weights = [weight for _, weight in makers]
         for _ in range(count):
             self.serial += 1
@@ -295,6 +295,56 @@ class JunkGenerator:
             ("sessionId", session.session_id), ("phoneNumber", session.phone), ("networkCode", "61501"),
             ("serviceCode", "*909#"), ("text", "*".join(session.inputs))]
         return self.form_request("POST /gateway/at/ussd", "/gateway/at/ussd" + self.query(), fields, what, 0.45)
+
+    def hubtel_hop(self) -> JunkRequest:
+        """A Hubtel-style JSON hop, often damaged in its fields, its JSON or its encoding."""
+        rng = self.rng
+        fields: dict[str, object] = {
+            "Mobile": self.togo_phone().lstrip("+"), "SessionId": f"h{self.serial:05d}", "ServiceCode": "*909#",
+            "Type": rng.choice(("Initiation", "Response", "Release", "Timeout")), "Message": rng.choice(MENU_INPUTS),
+            "Operator": "moov", "Sequence": rng.randrange(1, 9), "ClientState": ""}
+        what: list[str] = []
+        shape = rng.choices(("fields", "not_object", "encoding", "well_formed"), weights=(65, 10, 10, 15))[0]
+        if shape == "not_object":
+            raw = rng.choice(("[]", '"x"', "1", "null", "", "{", "[" * 5000, "NaN"))
+            return JunkRequest("POST /gateway/hubtel/ussd", "POST", "/gateway/hubtel/ussd" + self.query(),
+                               raw.encode(), JSON_TYPE, what="not_object")
+        if shape == "fields":
+            for _ in range(rng.randint(1, 3)):
+                name = rng.choice(list(fields) + ["extra"])
+                fields[name], kind = self.json_junk(str(fields.get(name, "")), name)
+                what.append(f"{name}={kind}")
+        body = encode_json(fields, ascii_only=shape != "encoding").encode()
+        content_type: str | None = JSON_TYPE
+        if shape == "encoding":
+            body, content_type = rng.choice(((body.decode().encode("utf-16"), JSON_TYPE), (body, "text/plain"),
+                                             (b"\xff" + body, JSON_TYPE), (body, None)))
+            what.append("encoding")
+        return JunkRequest("POST /gateway/hubtel/ussd", "POST", "/gateway/hubtel/ussd" + self.query(), body,
+                           content_type, what=" ".join(what) or shape)
+
+    def freeflow_hop(self) -> JunkRequest:
+        """An operator Freeflow hop (GET), often damaged in its parameters."""
+        rng = self.rng
+        fields: list[tuple[str, Value]] = [
+            ("MSISDN", self.togo_phone().lstrip("+")), ("SessionID", f"f{self.serial:05d}"), ("MSC", "61501"),
+            ("input", rng.choice(("909", "909*1", *MENU_INPUTS)))]
+        if rng.random() < 0.1:
+            fields.append(("clean", "clean-session"))
+        what: list[str] = []
+        for _ in range(rng.choice((0, 1, 1, 2, 3))):
+            index = rng.randrange(len(fields))
+            name, value = fields[index]
+            if rng.random() < 0.15:
+                del fields[index]
+                what.append(f"-{name}")
+                continue
+            junk, kind = self.junk(str(value), name)
+            fields[index] = (name, junk)
+            what.append(f"{name}={kind}")
+        return JunkRequest("GET /gateway/freeflow/ussd", "GET",
+                           "/gateway/freeflow/ussd?" + encode_form(fields).decode("latin-1"), b"", None,
+                           what=" ".join(what) or "well_formed")
 
     def ussd_event(self) -> JunkRequest:
         """An end-of-session notification."""
