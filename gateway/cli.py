@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import click
 from flask import Flask, current_app
+from flask.testing import FlaskClient
 from flask.cli import with_appcontext
 
 from core.adapters.sqlalchemy.migrate import upgrade
@@ -17,8 +18,10 @@ from core.domain.outbox import OutboundMessage
 from core.domain.parties import HolderKind
 from core.services.credentials import unlock_pin
 from core.services.demo import DEMO_ACCOUNTANT_PHONE, DEMO_ACCOUNTS, seed_demo
-from gateway import cli_outbox, cli_reconcile, cli_remind, cli_requests, cli_retention
+from gateway import cli_outbox, cli_reconcile, cli_remind, cli_requests, cli_retention, providers
+from gateway.providers import Provider
 from gateway.runtime import runtime
+from gateway.ussd_edge import FORM_TYPE, Call
 from menus import lint, texts
 from menus.screens.catalog import build_registry
 
@@ -81,9 +84,11 @@ def menus_diagram() -> None:
 @click.option("--code", default="*909#", show_default=True, help="Service code dialled.")
 @click.option("--sms-wait", default=30.0, show_default=True,
               help="Seconds to wait for the SMS when the session ends saying one follows.")
+@click.option("--provider", "provider_name", default="at", show_default=True,
+              help="Whose wire format the hops take, on that provider's own callback: at, hubtel, freeflow.")
 @with_appcontext
-def ussd_dial(phone: str, code: str, sms_wait: float) -> None:
-    """A terminal phone: walk the real USSD endpoint as Africa's Talking would ('q' hangs up).
+def ussd_dial(phone: str, code: str, sms_wait: float, provider_name: str) -> None:
+    """A terminal phone: walk the real USSD endpoint as the provider would ('q' hangs up).
 
     Every SMS queued to the phone after the dial started is shown: after the hop that queued it,
     and, when the session ended saying an SMS follows, once the slow request has queued it.
@@ -93,17 +98,22 @@ def ussd_dial(phone: str, code: str, sms_wait: float) -> None:
     except InvalidPhoneNumberError as exc:
         raise click.BadParameter(f"not a phone number ({exc.data['reason']})") from exc
     client = current_app.test_client()
-    session_id, inputs = f"ATUid_{uuid.uuid4().hex}", list[str]()
+    dialable = {p.name: p for p in providers.ussd_providers()}
+    if provider_name not in dialable:
+        raise click.BadParameter(f"not a USSD provider (one of {', '.join(dialable)})", param_hint="--provider")
+    provider = dialable[provider_name]
+    session_id, inputs, first = f"DIAL{uuid.uuid4().hex}", list[str](), True
     shown = _SmsShown(msisdn, _last_outbox_id(msisdn))
     while True:
-        body = urlencode({"sessionId": session_id, "phoneNumber": msisdn.e164, "networkCode": "99999",
-                          "serviceCode": code, "text": "*".join(inputs)})
-        raw = client.post("/gateway/at/ussd", data=body, content_type="application/x-www-form-urlencoded"
-                          ).get_data(as_text=True)
-        click.echo("\n+" + "-" * 30 + "\n" + raw[4:] + "\n+" + "-" * 30)
+        try:
+            screen, final = place_call(client, provider, Call(session_id, msisdn, code, tuple(inputs), first))
+        except ValueError as exc:
+            raise click.ClickException(f"{provider.title} callback: {exc}") from exc
+        first = False
+        click.echo("\n+" + "-" * 30 + "\n" + screen + "\n+" + "-" * 30)
         shown.show_new()
-        if raw.startswith("END "):
-            if raw[4:] in _SMS_FOLLOWS:
+        if final:
+            if screen in _SMS_FOLLOWS:
                 shown.wait_for_one(sms_wait)
             break
         try:
@@ -154,6 +164,19 @@ def _last_outbox_id(msisdn: Msisdn) -> int:
     while batch := _outbox_after(msisdn, last):
         last = batch[-1].message_id or last
     return last
+
+
+def place_call(client: FlaskClient, provider: Provider, call: Call) -> tuple[str, bool]:
+    """Send one hop to ``provider``'s real callback in this app; (screen, final), ``ValueError`` if refused."""
+    assert provider.place_call is not None and provider.read_reply is not None
+    request = provider.place_call(call, current_app.config)
+    response = client.open(request.path, method=request.method, query_string=request.query,
+                           data=urlencode(request.form) if request.form is not None else None,
+                           json=request.json, content_type=FORM_TYPE if request.form is not None else None)
+    body = response.get_data(as_text=True)
+    if response.status_code != 200:
+        raise ValueError(f"HTTP {response.status_code}: {body[:200]}")
+    return provider.read_reply(response.headers, body)
 
 
 def register(app: Flask) -> None:

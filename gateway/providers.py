@@ -14,7 +14,7 @@ from flask import Blueprint
 
 from config import ConfigError
 from core.ports import Transport
-from gateway.ussd_edge import HopRoute
+from gateway.ussd_edge import Call, HopRoute, WireRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,10 @@ class Provider:
     hop_routes: Callable[[Mapping[str, Any]], Sequence[HopRoute]] = field(default=lambda _config: ())
     # Built when the configuration enables it (None otherwise); SMS_PROVIDER picks one when several are.
     sms_transport: Callable[[Mapping[str, Any]], Transport | None] | None = None
+    # A USSD provider's side of the wire, as a phone places a hop (``ussd-dial``, tests): the request, and
+    # (headers, body) of the answer read back as (screen, final).
+    place_call: Callable[[Call, Mapping[str, Any]], WireRequest] | None = None
+    read_reply: Callable[[Mapping[str, str], str], tuple[str, bool]] | None = None
 
 
 def registered() -> tuple[Provider, ...]:
@@ -34,8 +38,9 @@ def registered() -> tuple[Provider, ...]:
     from gateway.africastalking.provider import AFRICAS_TALKING
     from gateway.freeflow.provider import FREEFLOW
     from gateway.hubtel.provider import HUBTEL
+    from gateway.kannel.provider import KANNEL
 
-    return (AFRICAS_TALKING, HUBTEL, FREEFLOW)
+    return (AFRICAS_TALKING, HUBTEL, FREEFLOW, KANNEL)
 
 
 def provider_named(name: str) -> Provider:
@@ -44,6 +49,11 @@ def provider_named(name: str) -> Provider:
         if provider.name == name:
             return provider
     raise KeyError(f"unknown provider {name!r} (known: {', '.join(p.name for p in registered())})")
+
+
+def ussd_providers() -> tuple[Provider, ...]:
+    """The providers a phone can dial through."""
+    return tuple(p for p in registered() if p.place_call is not None and p.read_reply is not None)
 
 
 def hop_routes(config: Mapping[str, Any]) -> list[HopRoute]:

@@ -66,6 +66,28 @@ def record_session_end(end: SessionEnd, uow_factory: UnitOfWorkFactory, received
         uow.commit()
 
 
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One hop of a session as a phone places it (``ussd-dial``, the simulator), whatever the provider."""
+
+    session_id: str
+    msisdn: Msisdn
+    service_code: str  # as dialled: *909#
+    inputs: tuple[str, ...]  # everything answered so far, this hop's last; a first hop's are the chained ones
+    first: bool  # the dial itself
+
+
+@dataclass(frozen=True, slots=True)
+class WireRequest:
+    """A hop as a provider sends it over HTTP."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    form: dict[str, str] | None = None
+    json: dict[str, Any] | None = None
+
+
 class Payload(enum.Enum):
     """Where a provider puts a hop's fields."""
 

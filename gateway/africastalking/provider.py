@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.ports import Transport
-from gateway.africastalking import routes
+from gateway.africastalking import routes, ussd
 from gateway.africastalking.sms_send import AfricasTalkingSmsTransport
 from gateway.providers import Provider
 
@@ -19,5 +19,6 @@ def sms_transport(config: Mapping[str, Any]) -> Transport | None:
         base_url=config.get("AT_API_BASE_URL") or None, sender_id=config.get("SMS_SENDER_ID") or None)
 
 
-AFRICAS_TALKING = Provider("at", "Africa's Talking", routes.blueprint, lambda config: [routes.hop_route(config)],
-                           sms_transport)
+AFRICAS_TALKING = Provider(
+    "at", "Africa's Talking", routes.blueprint, lambda config: [routes.hop_route(config)], sms_transport,
+    place_call=lambda call, config: ussd.place_call(call, config.get("AT_CALLBACK_KEY")), read_reply=ussd.read_reply)

@@ -9,7 +9,8 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from core.domain.operations import UssdSessionReport
 from gateway.africastalking.sms import parse_delivery_report, parse_inbound_sms
-from gateway.africastalking.ussd import PROVIDER, format_ussd_reply, parse_ussd_event, parse_ussd_request
+from gateway.africastalking.ussd import (
+    PROVIDER, USSD_PATH, format_ussd_reply, parse_ussd_event, parse_ussd_request)
 from gateway.base import MalformedRequestError
 from gateway.bounds import check_form_encoding
 from gateway.incidents import incident_register
@@ -24,7 +25,6 @@ blueprint = Blueprint("africastalking", __name__, url_prefix="/gateway/at")
 _TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 _ACK = ("OK", 200, _TEXT)  # callbacks only want a 200
 FORM_TYPE = "application/x-www-form-urlencoded"
-USSD_PATH = "/gateway/at/ussd"
 
 
 @blueprint.before_request

@@ -12,9 +12,11 @@ from core.domain.msisdn import Msisdn
 from gateway.africastalking.cursor import SEPARATOR, cursor_of, inputs_since
 from gateway.base import MalformedRequestError
 from gateway.bounds import INT32_MAX, bounded_count, printable, storable, within_window
+from gateway.ussd_edge import Call, WireRequest
 from menus.hop import Reply, UssdHop
 
 PROVIDER: Final = "at"
+USSD_PATH: Final = "/gateway/at/ussd"
 HOP_FIELDS: Final = ("sessionId", "phoneNumber", "networkCode", "serviceCode", "text")
 # The interactive hop: a field beyond its limit or with a control character is a 400.
 # sessionId, serviceCode and networkCode end up in ussd_session_events' columns of the same width.
@@ -69,6 +71,20 @@ def format_ussd_reply(reply: Reply) -> tuple[str, dict[str, str]]:
     if label:
         headers[HOP_LABEL_HEADER] = label
     return body, headers
+
+
+def place_call(call: Call, key: str | None) -> WireRequest:
+    """The hop as Africa's Talking posts it: every input so far joined by ``*`` (``key``: AT_CALLBACK_KEY)."""
+    return WireRequest("POST", USSD_PATH, {"key": key} if key else {}, form={
+        "sessionId": call.session_id, "phoneNumber": call.msisdn.e164, "networkCode": "99999",
+        "serviceCode": call.service_code, "text": SEPARATOR.join(call.inputs)})
+
+
+def read_reply(headers: Mapping[str, str], body: str) -> tuple[str, bool]:
+    """(screen, final) of an answer; ``ValueError`` when it is not ``CON``/``END``."""
+    if not body.startswith(("CON ", "END ")):
+        raise ValueError(f"not a CON/END answer: {body[:80]!r}")
+    return body[4:], body.startswith("END ")
 
 
 def hop_label(screen_id: str) -> str:

@@ -9,14 +9,14 @@ from flask import Blueprint, abort, current_app, request
 
 from config import ConfigError
 from gateway.base import MalformedRequestError
-from gateway.freeflow.ussd import format_freeflow_reply, format_session_end, parameter_names, parse_freeflow_request
+from gateway.freeflow.ussd import (
+    USSD_PATH, format_freeflow_reply, format_session_end, parameter_names, parse_freeflow_request)
 from gateway.security import callback_allowed
 from gateway.ussd_edge import HopRoute, Payload, SessionEnd, answer_callback
 from menus.hop import UssdHop
 
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("freeflow", __name__, url_prefix="/gateway/freeflow")
-USSD_PATH = "/gateway/freeflow/ussd"
 _TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 
 

@@ -8,10 +8,11 @@ from typing import Final
 from gateway.base import MalformedRequestError
 from gateway.bounds import printable, storable
 from gateway.hop_inputs import caller_msisdn, fresh_cursor, input_reader
-from gateway.ussd_edge import SessionEnd
+from gateway.ussd_edge import Call, SessionEnd, WireRequest
 from menus.hop import Reply, UssdHop
 
 PROVIDER: Final = "freeflow"
+USSD_PATH: Final = "/gateway/freeflow/ussd"
 CONTENT_TYPE: Final = "text/plain; charset=utf-8"
 CLEANUP: Final = "clean-session"
 # Our name of each parameter -> the name operators use by default; FREEFLOW_PARAM_NAMES renames them.
@@ -71,6 +72,25 @@ def format_freeflow_reply(reply: Reply, charge: str = "N") -> tuple[str, dict[st
 def format_session_end() -> tuple[str, dict[str, str]]:
     """The answer to a cleanup call: nothing to show, the session is over."""
     return "", _headers(True, "N")
+
+
+def place_call(call: Call, names: Mapping[str, str], userid: str | None = None,
+               password: str | None = None) -> WireRequest:
+    """The hop as the operator's gateway sends it: the dialled code and chained answers first, then one input."""
+    typed = "*".join((call.service_code.strip("*#"), *call.inputs)) if call.first else call.inputs[-1]
+    query = {names["MSISDN"]: call.msisdn.e164.lstrip("+"), names["SessionID"]: call.session_id,
+             names["MSC"]: "99999", names["input"]: typed}
+    if userid or password:
+        query.update({names["userid"]: userid or "", names["password"]: password or ""})
+    return WireRequest("GET", USSD_PATH, query)
+
+
+def read_reply(headers: Mapping[str, str], body: str) -> tuple[str, bool]:
+    """(screen, final) of an answer; ``ValueError`` without the ``Freeflow`` header."""
+    flag = headers.get("Freeflow")
+    if flag not in ("FC", "FB"):
+        raise ValueError(f"no Freeflow: FC/FB header (got {flag!r})")
+    return body, flag == "FB"
 
 
 def _headers(final: bool, charge: str) -> dict[str, str]:

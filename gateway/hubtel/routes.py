@@ -8,14 +8,13 @@ from typing import Any
 from flask import Blueprint, abort, current_app, request
 
 from gateway.base import MalformedRequestError
-from gateway.hubtel.ussd import format_hubtel_reply, format_session_end, parse_hubtel_request
+from gateway.hubtel.ussd import USSD_PATH, format_hubtel_reply, format_session_end, parse_hubtel_request
 from gateway.security import callback_allowed
 from gateway.ussd_edge import HopRoute, Payload, SessionEnd, answer_callback, json_object
 from menus.hop import UssdHop
 
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("hubtel", __name__, url_prefix="/gateway/hubtel")
-USSD_PATH = "/gateway/hubtel/ussd"
 _TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 
 

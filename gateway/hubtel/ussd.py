@@ -9,10 +9,11 @@ import orjson
 from gateway.base import MalformedRequestError
 from gateway.bounds import INT32_MAX, printable, storable
 from gateway.hop_inputs import caller_msisdn, input_reader
-from gateway.ussd_edge import SessionEnd
+from gateway.ussd_edge import Call, SessionEnd, WireRequest
 from menus.hop import Reply, UssdHop
 
 PROVIDER: Final = "hubtel"
+USSD_PATH: Final = "/gateway/hubtel/ussd"
 CONTENT_TYPE: Final = "application/json; charset=utf-8"
 TYPES: Final = ("Initiation", "Response", "Release", "Timeout")
 ENDS: Final = ("Release", "Timeout")  # the network ended the session: stored, answered, no screen
@@ -55,6 +56,26 @@ def format_hubtel_reply(reply: Reply) -> tuple[str, dict[str, str]]:
 def format_session_end() -> tuple[str, dict[str, str]]:
     """The answer to a Release or Timeout: nothing more to show."""
     return _json("", True)
+
+
+def place_call(call: Call, key: str | None) -> WireRequest:
+    """The hop as the aggregator posts it: Initiation with the dialled string, then one input per Response."""
+    dialled = call.service_code.rstrip("#") + "".join(f"*{given}" for given in call.inputs) + "#"
+    return WireRequest("POST", USSD_PATH, {"key": key} if key else {}, json={
+        "Mobile": call.msisdn.e164.lstrip("+"), "SessionId": call.session_id, "ServiceCode": call.service_code,
+        "Type": "Initiation" if call.first else "Response", "Message": dialled if call.first else call.inputs[-1],
+        "Operator": "simulator", "Sequence": 1 if call.first else len(call.inputs) + 1, "ClientState": ""})
+
+
+def read_reply(headers: Mapping[str, str], body: str) -> tuple[str, bool]:
+    """(screen, final) of an answer; ``ValueError`` when it is not the reply object."""
+    try:
+        reply = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(f"not JSON: {body[:80]!r}") from exc
+    if not isinstance(reply, dict) or reply.get("Type") not in ("Response", "Release"):
+        raise ValueError(f"not a Hubtel reply: {body[:80]!r}")
+    return str(reply.get("Message", "")), reply["Type"] == "Release"
 
 
 def _json(message: str, final: bool) -> tuple[str, dict[str, str]]:

@@ -5,6 +5,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from app import create_app
@@ -64,3 +66,26 @@ def test_ussd_dial_waits_for_the_sms_a_slow_request_sends_after_the_session_ende
     assert "Vous recevrez le résultat par SMS" in dial.output, dial.output
     assert f"[SMS queued for {EMPLOYER_PHONE}] CNSS BOULANGERIE DU PORT SARL: référence" in dial.output, dial.output
     assert dial.output.rstrip().endswith(f"1 SMS queued for {EMPLOYER_PHONE} since the dial started")
+
+
+@pytest.mark.parametrize("provider", ["at", "hubtel", "freeflow"])
+def test_ussd_dial_walks_the_same_screens_over_every_provider_with_its_secret(tmp_path: Path, provider: str) -> None:
+    app = _seeded(tmp_path, AT_CALLBACK_KEY="at-key-1", HUBTEL_CALLBACK_KEY="hubtel-key-1", FREEFLOW_USERID="moov",
+                  FREEFLOW_PASSWORD="ff-pass-1", FREEFLOW_PARAM_NAMES="input=ussdString")
+    dial = app.test_cli_runner().invoke(args=["ussd-dial", EMPLOYER_PHONE, "--provider", provider],
+                                        input="1234\n2\n0\n")
+    assert dial.exit_code == 0, dial.output
+    assert "Entrez votre code PIN" in dial.output and "Solde: 182 425 FCFA" in dial.output
+    assert dial.output.count("1 Payer") == 2, "back to the employer menu after the balance"
+    engine = app.extensions["cnss"].engine
+    engine.dispose()  # writes the buffered hop records
+    with engine.connect() as connection:
+        stored = list(connection.execute(sa.text("SELECT provider, screen FROM ussd_hops ORDER BY id")))
+    assert stored == [(provider, "auth.pin"), (provider, "employer.home"), (provider, "account.summary"),
+                      (provider, "employer.home")]
+
+
+def test_ussd_dial_refuses_an_unknown_provider(tmp_path: Path) -> None:
+    app = _seeded(tmp_path)
+    unknown = app.test_cli_runner().invoke(args=["ussd-dial", EMPLOYER_PHONE, "--provider", "kannel-x"])
+    assert unknown.exit_code == 2 and "not a USSD provider (one of at, hubtel, freeflow" in unknown.output
