@@ -1,14 +1,17 @@
 """Routes of the simulator: the phone page and its two JSON helpers (screen measure, a phone's outbox)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from core.domain.errors import InvalidPhoneNumberError
 from core.domain.gsm7 import is_gsm7, septets
 from core.domain.msisdn import Msisdn
 from core.domain.outbox import MessageChannel, OutboundMessage
+from gateway.freeflow.ussd import parameter_names
+from gateway.providers import ussd_providers
 from gateway.runtime import runtime
 from gateway.simulator.identities import NETWORK_CODE, SERVICE_CODE, demo_phones
 from menus.engine import MAX_SCREEN
@@ -25,10 +28,22 @@ def phone_page() -> str:
     """The phone: demo identities, dial pad, screen with its measure, and the SMS tab."""
     # Development only (the blueprint is absent in production), so the callback key may sit in the page:
     # the page must post to the real, key-guarded Africa's Talking endpoint exactly as the provider does.
-    callback_key = current_app.config.get("AT_CALLBACK_KEY") or ""
+    config = current_app.config
+    callback_key = config.get("AT_CALLBACK_KEY") or ""
     return render_template("simulator/phone.html", phones=demo_phones(), service_code=SERVICE_CODE,
                            network_code=NETWORK_CODE, callback_key=callback_key, max_screen=MAX_SCREEN,
-                           short_code=current_app.config.get("SMS_SENDER_ID") or "8323")
+                           short_code=config.get("SMS_SENDER_ID") or "8323", wires=_wires(config),
+                           providers=[(p.name, p.title) for p in ussd_providers()])
+
+
+def _wires(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """What the page needs to place hops as each USSD provider does: its callback and its secret."""
+    return {
+        "at": {"url": url_for("africastalking.ussd_hop"), "key": config.get("AT_CALLBACK_KEY") or ""},
+        "hubtel": {"url": url_for("hubtel.ussd_hop"), "key": config.get("HUBTEL_CALLBACK_KEY") or ""},
+        "freeflow": {"url": url_for("freeflow.ussd_hop"), "names": parameter_names(config.get("FREEFLOW_PARAM_NAMES")),
+                     "userid": config.get("FREEFLOW_USERID") or "", "password": config.get("FREEFLOW_PASSWORD") or ""},
+    }
 
 
 @blueprint.post("/measure")

@@ -29,7 +29,9 @@ def served_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The gateway as ``scripts/run.sh`` serves it (embedded SQLite, in-process sessions, demo data) on loopback."""
     path = tmp_path_factory.mktemp("simulator") / "gateway.db"
     # With a callback key, every hop and SMS of the page passes only if the page adds ?key= (else 403).
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "AT_CALLBACK_KEY": "dev-callback-key"})
+    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "AT_CALLBACK_KEY": "dev-callback-key",
+                      "HUBTEL_CALLBACK_KEY": "dev-hubtel-key", "FREEFLOW_USERID": "moov", "FREEFLOW_PASSWORD": "dev-ff",
+                      "FREEFLOW_PARAM_NAMES": "input=ussdString"})
     rt: Runtime = app.extensions["cnss"]
     upgrade(rt.engine)
     seed_demo(uow_factory=rt.uow_factory, clock=rt.clock, rulebook=rt.rulebook, hasher=rt.pin_hasher)
@@ -121,6 +123,26 @@ def test_the_sms_tab_sends_a_keyword_and_shows_the_reply_in_the_outbox(page: Pag
     expect(first).to_contain_text("keyword_reply")
     expect(first).to_contain_text("queued")
     expect(first).to_contain_text(DEMO_INSURED.name)
+
+
+@pytest.mark.parametrize("provider", ["hubtel", "freeflow"])
+def test_the_same_walk_over_another_provider(page: Page, provider: str) -> None:
+    """Chosen in the page, the provider's own wire format and secret reach its callback (else 400 or 403)."""
+    page.click("#identity-employer")
+    page.select_option("#provider", provider)
+    page.fill("#answer", "*909*2#")  # chained: the account once the PIN is given
+    _press(page)
+    expect(page.locator("#session-state")).to_have_attribute("data-kind", "CON", timeout=WAIT_MS)
+    expect(page.locator("#screen")).to_contain_text("Entrez votre code PIN")
+    expect(page.locator("#screen-id")).to_have_text("-")  # no AT hop label: the provider's own answer was read
+    _press(page, DEMO_EMPLOYER.pin)
+    expect(page.locator("#screen")).to_contain_text("Solde: ", timeout=WAIT_MS)
+    _press(page, "0")
+    expect(page.locator("#screen")).to_contain_text("2 Compte cotisant", timeout=WAIT_MS)
+    _press(page, "2")
+    _press(page, "2")  # Relevé par SMS: the session ends, the statement is texted
+    expect(page.locator("#session-state")).to_have_attribute("data-kind", "END", timeout=WAIT_MS)
+    expect(page.locator("#call-sms li")).not_to_have_count(0, timeout=WAIT_MS)
 
 
 def _distinct_pixels(png: bytes) -> int:

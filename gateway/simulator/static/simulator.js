@@ -1,4 +1,5 @@
-// The web phone: posts to the real Africa's Talking endpoints exactly as the provider does (cumulative text).
+// The web phone: places hops on the real USSD callbacks exactly as the chosen provider does (Africa's Talking:
+// cumulative text; Hubtel-style: JSON, one input per hop; Freeflow: GET, one input per hop), SMS as AT posts them.
 "use strict";
 (function () {
   const root = document.getElementById("simulator");
@@ -6,7 +7,59 @@
   const $ = (id) => document.getElementById(id);
   const phoneInput = $("phone-number"), answer = $("answer"), screen = $("screen");
   const send = $("send"), hangUp = $("hang-up"), state = $("session-state");
-  const call = { sessionId: "", serviceCode: "", inputs: [], open: false, firstSmsId: 0 };
+  const call = { sessionId: "", serviceCode: "", inputs: [], open: false, firstSmsId: 0, first: true, provider: "at" };
+  const wires = JSON.parse(cfg.wires);
+
+  function keyed(url, key) {
+    return key ? url + "?key=" + encodeURIComponent(key) : url;
+  }
+
+  // Each provider's request for this hop, and its answer read back as { text, ended, screenId }.
+  const WIRE = {
+    at: {
+      request: () => [keyed(wires.at.url, wires.at.key), { method: "POST", body: new URLSearchParams({
+        sessionId: call.sessionId, phoneNumber: phoneInput.value.trim(), networkCode: cfg.networkCode,
+        serviceCode: call.serviceCode, text: call.inputs.join("*") }) }],
+      read: (response, body) => {
+        if (!/^(CON|END) /.test(body)) throw new Error(body);
+        return { text: body.slice(4), ended: body.startsWith("END "),
+                 screenId: response.headers.get("at-ussd-hop-metadata") || "?" };
+      },
+    },
+    hubtel: {
+      request: () => [keyed(wires.hubtel.url, wires.hubtel.key), { method: "POST",
+        headers: { "Content-Type": "application/json" }, body: JSON.stringify({
+          Mobile: phoneInput.value.trim().replace(/^\+/, ""), SessionId: call.sessionId,
+          ServiceCode: call.serviceCode, Type: call.first ? "Initiation" : "Response",
+          Message: call.first ? call.serviceCode.slice(0, -1) + call.inputs.map((i) => "*" + i).join("") + "#"
+            : call.inputs[call.inputs.length - 1],
+          Operator: "simulator", Sequence: call.first ? 1 : call.inputs.length + 1, ClientState: "" }) }],
+      read: (response, body) => {
+        const reply = JSON.parse(body);
+        return { text: reply.Message, ended: reply.Type === "Release", screenId: "-" };
+      },
+    },
+    freeflow: {
+      request: () => {
+        const names = wires.freeflow.names, query = new URLSearchParams();
+        query.set(names.MSISDN, phoneInput.value.trim().replace(/^\+/, ""));
+        query.set(names.SessionID, call.sessionId);
+        query.set(names.MSC, cfg.networkCode);
+        query.set(names.input, call.first ? [call.serviceCode.replace(/[*#]/g, ""), ...call.inputs].join("*")
+          : call.inputs[call.inputs.length - 1]);
+        if (wires.freeflow.userid || wires.freeflow.password) {
+          query.set(names.userid, wires.freeflow.userid);
+          query.set(names.password, wires.freeflow.password);
+        }
+        return [wires.freeflow.url + "?" + query.toString(), { method: "GET" }];
+      },
+      read: (response, body) => {
+        const flag = response.headers.get("Freeflow");
+        if (flag !== "FC" && flag !== "FB") throw new Error("no Freeflow header: " + body);
+        return { text: body, ended: flag === "FB", screenId: "-" };
+      },
+    },
+  };
 
   // Development only: the callback key is in the page on purpose (see pages.py), never in production.
   function withKey(url) {
@@ -36,23 +89,26 @@
   }
 
   async function hop() {
-    const form = new URLSearchParams({
-      sessionId: call.sessionId, phoneNumber: phoneInput.value.trim(), networkCode: cfg.networkCode,
-      serviceCode: call.serviceCode, text: call.inputs.join("*"),
-    });
+    const wire = WIRE[call.provider];
     state.textContent = "…";
     let response;
     try {
-      response = await fetch(withKey(cfg.ussdUrl), { method: "POST", body: form });
+      response = await fetch(...wire.request());
     } catch (error) {
       return showFailure("Réseau injoignable / Network unreachable");
     }
+    call.first = false;
     const body = await response.text();
     if (response.status !== 200) return showFailure("HTTP " + response.status + ": " + body);
-    const ended = body.startsWith("END ");
-    const text = body.slice(4);
+    let reply;
+    try {
+      reply = wire.read(response, body);
+    } catch (error) {
+      return showFailure("Réponse illisible / Unreadable answer: " + body.slice(0, 80));
+    }
+    const ended = reply.ended, text = reply.text;
     screen.textContent = text;
-    $("screen-id").textContent = response.headers.get("at-ussd-hop-metadata") || "?";
+    $("screen-id").textContent = reply.screenId;
     state.textContent = ended ? "END: session terminée / session ended" : "CON: réponse attendue / awaiting answer";
     state.dataset.kind = ended ? "END" : "CON";
     await measure(text);
@@ -107,6 +163,8 @@
     const rows = await outboxRows();
     call.firstSmsId = rows.length ? rows[0].id : 0;
     call.sessionId = randomId("SIM_");
+    call.provider = $("provider").value;
+    call.first = true;
     call.serviceCode = dialled.serviceCode;
     call.inputs = dialled.inputs;
     call.open = true;
@@ -137,6 +195,7 @@
     state.dataset.kind = "HUNG_UP";
     setIdle("Appeler / Call");
   });
+  $("provider").addEventListener("change", () => { if (call.open) hangUp.click(); });
   $("erase").addEventListener("click", () => { answer.value = answer.value.slice(0, -1); });
   document.querySelectorAll(".key").forEach((key) => key.addEventListener("click", () => {
     answer.value += key.dataset.key;
