@@ -176,7 +176,7 @@ def place_call(client: FlaskClient, provider: Provider, call: Call) -> tuple[str
     body = response.get_data(as_text=True)
     if response.status_code != 200:
         raise ValueError(f"HTTP {response.status_code}: {body[:200]}")
-    return provider.read_reply(response.headers, body)
+    return provider.read_reply(dict(response.headers.items()), body)
 
 
 def register(app: Flask) -> None:
