@@ -100,7 +100,8 @@ SETTINGS: dict[str, tuple[Any, ...]] = {
     "AT_API_KEY": (None, "Africa's Talking API key (secret)"),
     "AT_API_BASE_URL": (None, "Overrides the SMS API base URL (sandbox or local fake)"),
     "AT_CALLBACK_KEY": (None, "Secret expected as ?key= on Africa's Talking callbacks (required in production)"),
-    "AT_ALLOWED_NETWORKS": (None, "Comma-separated CIDRs allowed to call the Africa's Talking callbacks", _networks),
+    "AT_ALLOWED_NETWORKS": (None, "Comma-separated CIDRs allowed to call the provider callbacks (every /gateway/ "
+                            "route, whatever the provider)", _networks),
     "TRUSTED_PROXY_COUNT": ("0", "Reverse proxies in front of the app whose X-Forwarded-For is trusted",
                             _non_negative_int),
     "BANK_API_ENABLED": ("true", "Serve the bank API (production then needs a bank secret)",

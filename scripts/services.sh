@@ -71,3 +71,13 @@ ensure_chromium() {
   apt_install chromium || echo "error: could not install Debian's chromium; the browser tests will fail" >&2
   return 0
 }
+
+# Debian's Kannel (bearerbox, smsbox) and its test programs (fakesmsc, in kannel-extras) for the Kannel tests,
+# which start their own private Kannel on free loopback ports (a kannel service the package started is left
+# alone). When they cannot be installed, the run goes on and the Kannel tests fail naming them.
+ensure_kannel() {
+  [ -x /usr/sbin/bearerbox ] && [ -x /usr/sbin/smsbox ] && [ -x /usr/lib/kannel/test/fakesmsc ] && return 0
+  apt_install kannel kannel-extras ||
+    echo "error: could not install Debian's kannel and kannel-extras; the Kannel tests will fail" >&2
+  return 0
+}

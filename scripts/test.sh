@@ -10,4 +10,5 @@ ensure_postgres
 ensure_redis
 ensure_redis_tools
 ensure_chromium
+ensure_kannel
 exec .venv/bin/python -m pytest "$@"

@@ -12,8 +12,8 @@ class DeliveryOutcome(enum.Enum):
     """How one send attempt ended, as classified by the transport."""
 
     ACCEPTED = "accepted"  # the provider took the message
-    RETRY = "retry"  # not taken, and safe to send again later (4xx, connection refused, timeout before handing over)
-    PERMANENT = "permanent"  # refused for good (bad address, 5xx): sending again cannot help
+    RETRY = "retry"  # not taken, and safe to send again later (5xx, connection refused, timeout before handing over)
+    PERMANENT = "permanent"  # refused for good (bad address, a 4xx refusal): sending again cannot help
     UNCERTAIN = "uncertain"  # handed over but no answer: it may have left, so it is never re-sent automatically
 
 

@@ -1,0 +1,1 @@
+"""Kannel adapters: the smsbox sendsms transport of the outbox, incoming SMS (get-url) and delivery reports (dlr-url)."""
