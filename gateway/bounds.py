@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 from urllib.parse import unquote_to_bytes
 
+from core.domain.alerts import normalise_sender
 from gateway.base import MalformedRequestError
 
 INT32_MAX: Final = 2**31 - 1  # the widest value an Integer column holds on PostgreSQL
@@ -37,6 +39,32 @@ def storable(value: str, limit: int, *, multiline: bool = False) -> str:
 
 def _storable_char(ch: str) -> bool:
     return unicodedata.category(ch) not in ("Cc", "Cs")
+
+
+def stripped(raw: str | None) -> str:
+    """``raw`` without control characters or surrounding spaces (not yet cut: leading spaces must go first)."""
+    return storable(raw or "", len(raw or "")).strip()
+
+
+def inbound_sms_fields(args: Mapping[str, str], required: Sequence[str], limits: Mapping[str, int], text_limit: int,
+                       read: Callable[[str, str], str] = lambda _name, raw: raw) -> tuple[dict[str, str], str, str]:
+    """The identifiers (``limits``), the normalised sender (``from``) and the text of an incoming SMS callback.
+
+    Stored whole or not at all: a missing ``required`` field, an identifier beyond its column or with a
+    control character, or a text beyond ``text_limit`` is a 400 naming it. ``read(name, raw)`` is a
+    provider's own reading of a raw value.
+    """
+    for name in required:
+        if not (args.get(name) or "").strip():
+            raise MalformedRequestError(f"missing field: {name}")
+    fields = {name: printable(name, read(name, args.get(name) or "").strip(), limit) for name, limit in limits.items()}
+    sender = normalise_sender(fields["from"])
+    if len(sender) > limits["from"]:  # upper-casing may lengthen a sender id (ß -> SS)
+        raise MalformedRequestError("from: too long")
+    text = args.get("text") or ""
+    if len(text) > text_limit:
+        raise MalformedRequestError("text: too long")
+    return fields, sender, text
 
 
 def bounded_count(raw: str, maximum: int = INT32_MAX) -> int | None:

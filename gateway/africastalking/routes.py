@@ -5,14 +5,14 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, current_app, request
 
 from core.domain.operations import UssdSessionReport
 from gateway.africastalking.sms import parse_delivery_report, parse_inbound_sms
 from gateway.africastalking.ussd import (
     PROVIDER, USSD_PATH, format_ussd_reply, parse_ussd_event, parse_ussd_request)
-from gateway.base import MalformedRequestError
 from gateway.bounds import check_form_encoding
+from gateway.callbacks import TEXT, guard
 from gateway.incidents import incident_register
 from gateway.logs import bind_session
 from gateway.runtime import runtime
@@ -22,23 +22,13 @@ from gateway.sms_edge import receive_inbound_sms, settle_delivery_report
 
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("africastalking", __name__, url_prefix="/gateway/at")
-_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
-_ACK = ("OK", 200, _TEXT)  # callbacks only want a 200
+_ACK = ("OK", 200, TEXT)  # callbacks only want a 200
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 
-@blueprint.before_request
-def _check_callback_key() -> None:
-    if not callback_allowed(current_app.config, {"AT_CALLBACK_KEY": request.args.get("key")}):
-        abort(403)
+def _check_form_encoding() -> None:
     if request.mimetype == FORM_TYPE:
         check_form_encoding(request.get_data(cache=True))  # kept: the form is parsed from the cached body
-
-
-@blueprint.errorhandler(MalformedRequestError)
-def _malformed(error: MalformedRequestError) -> tuple[str, int, dict[str, str]]:
-    logger.warning("malformed Africa's Talking callback on %s: %s", request.path, error.reason)
-    return f"bad request: {error.reason}", 400, _TEXT
 
 
 def cursor_key(config: Mapping[str, Any] | None = None) -> bytes:
@@ -64,6 +54,9 @@ def hop_route(config: Mapping[str, Any]) -> HopRoute:
 
 def _allowed(config: Mapping[str, Any], query: Mapping[str, str], _fields: Mapping[str, Any]) -> bool:
     return callback_allowed(config, {"AT_CALLBACK_KEY": query.get("key")})
+
+
+guard(blueprint, "Africa's Talking", _allowed, before=_check_form_encoding)
 
 
 @blueprint.post("/sms/inbound")

@@ -5,12 +5,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Final
 
-from core.domain.alerts import normalise_sender
 from core.domain.delivery_reports import DeliveryMeaning, DeliveryReport, DeliveryState, register_statuses
 from core.domain.inbound import InboundSms
 from gateway.africastalking.ussd import parse_at_date
 from gateway.base import MalformedRequestError
-from gateway.bounds import INT32_MAX, bounded_count, printable, storable
+from gateway.bounds import INT32_MAX, bounded_count, inbound_sms_fields, storable, stripped
 
 PROVIDER: Final = "at"
 # Africa's Talking delivery statuses (see shared/reference/africastalking.md section 2.2).
@@ -36,17 +35,8 @@ INBOUND_NETWORK_LIMIT: Final = 10  # informative: an unusable network code is dr
 
 def parse_inbound_sms(form: Mapping[str, str], received_at: datetime) -> InboundSms:
     """Validate an incoming-message form (``from, to, text, id, date, linkId, networkCode``)."""
-    for name in REQUIRED:
-        if not (form.get(name) or "").strip():
-            raise MalformedRequestError(f"missing field: {name}")
-    fields = {name: printable(name, (form.get(name) or "").strip(), limit) for name, limit in INBOUND_LIMITS.items()}
-    sender = normalise_sender(fields["from"])
-    if len(sender) > INBOUND_LIMITS["from"]:  # upper-casing may lengthen a sender id (ß -> SS)
-        raise MalformedRequestError("from: too long")
-    text = form.get("text") or ""
-    if len(text) > TEXT_LIMIT:
-        raise MalformedRequestError("text: too long")
-    network = _stripped(form.get("networkCode"))
+    fields, sender, text = inbound_sms_fields(form, REQUIRED, INBOUND_LIMITS, TEXT_LIMIT)
+    network = stripped(form.get("networkCode"))
     return InboundSms(
         provider=PROVIDER, provider_message_id=fields["id"], sender=sender, recipient=fields["to"],
         text=storable(text, TEXT_LIMIT, multiline=True), received_at=received_at,
@@ -68,7 +58,7 @@ def parse_delivery_report(form: Mapping[str, str], received_at: datetime) -> Del
     """
     values: dict[str, str | None] = {}
     for name, width in DELIVERY_LIMITS.items():
-        value = _stripped(form.get(name))[:width]
+        value = stripped(form.get(name))[:width]
         if not value and name in DELIVERY_REQUIRED:
             raise MalformedRequestError(f"missing field: {name}")
         values[name] = value or None
@@ -79,6 +69,3 @@ def parse_delivery_report(form: Mapping[str, str], received_at: datetime) -> Del
         retry_count=bounded_count(form.get("retryCount") or "", DELIVERY_COUNTS["retryCount"]))
 
 
-def _stripped(raw: str | None) -> str:
-    """``raw`` without control characters or surrounding spaces (not yet cut: leading spaces must go first)."""
-    return storable(raw or "", len(raw or "")).strip()

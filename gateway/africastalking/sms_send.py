@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,14 +16,12 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnection
 from core.domain.delivery import DeliveryOutcome, DeliveryResult
 from core.domain.msisdn import Msisdn
 from core.domain.outbox import MessageChannel, OutboundMessage
+from gateway.http_client import KeptAliveClient, KeptAliveTransport
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT: tuple[float, float] = (3.05, 10.0)  # (connect, read) seconds, passed to every ``send``
 MAX_GROUP = 100  # recipients of one text in one request (AT's bulk endpoint takes a comma-separated ``to``)
-# A kept-alive connection idle longer than this is closed before the next send: a server that dropped it
-# meanwhile would otherwise fail the send after the request was written, which counts as uncertain.
-IDLE_RECONNECT_S = 4.0
 
 # Per-recipient ``statusCode`` of the send response (reference §3.5), and what each means for the outbox.
 ACCEPTED_CODES: Mapping[int, str] = {100: "Processed", 101: "Sent", 102: "Queued"}
@@ -55,7 +52,7 @@ _NOT_SENT = (requests.exceptions.ConnectTimeout, requests.exceptions.ProxyError,
              requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader)
 
 
-class AfricasTalkingSmsTransport:
+class AfricasTalkingSmsTransport(KeptAliveTransport):
     """Sends SMS messages of the outbox through Africa's Talking: one text, one or more recipients per request.
 
     Classification (``DeliveryOutcome``), per recipient from ``SMSMessageData.Recipients``: status
@@ -80,11 +77,10 @@ class AfricasTalkingSmsTransport:
                  timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> None:
         if not username or not api_key:
             raise ValueError("Africa's Talking needs AT_USERNAME and AT_API_KEY")
-        if len(timeout) != 2 or min(timeout) <= 0:
-            raise ValueError("timeout is (connect seconds, read seconds), both > 0")
+        self._http = KeptAliveClient(timeout)
         self.username = username
         self.sender_id = sender_id or None
-        self.timeout = (float(timeout[0]), float(timeout[1]))
+        self.timeout = self._http.timeout
         # The 2.0.3 constructor takes (username, api_key) only: the timeout goes with each send().
         self._sms: Any = africastalking.SMSService(username, api_key)
         if base_url:
@@ -96,8 +92,6 @@ class AfricasTalkingSmsTransport:
             self._sms._baseUrl = root + "/version1"
             self._sms._contentUrl = root + "/version1"
         self.endpoint: str = self._sms._make_url("/messaging")
-        self._session = requests.Session()
-        self._last_used = 0.0
         # The SDK's Service._make_request (status check, JSON parsing, AfricasTalkingException) calls the
         # private static ``__make_post_request``, which does a module-level ``requests.post`` (a new
         # connection every time). This instance attribute shadows it with the same signature, posting
@@ -107,25 +101,11 @@ class AfricasTalkingSmsTransport:
     def __repr__(self) -> str:
         return f"AfricasTalkingSmsTransport({self.username!r}, {self.endpoint!r})"  # never the key
 
-    @property
-    def max_send_s(self) -> float:
-        """The longest one send can take (connect + read timeouts); a worker's lease must leave room for it."""
-        return self.timeout[0] + self.timeout[1]
-
-    def close(self) -> None:
-        """Close the kept-alive connections (a later send opens a new one)."""
-        self._session.close()
-
     def _post(self, url: str, headers: Mapping[str, str], data: Mapping[str, Any], params: Any,
               callback: Any = None, timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> requests.Response | None:
         """The SDK's ``__make_post_request``, through this transport's session."""
-        now = time.monotonic()
-        if now - self._last_used > IDLE_RECONNECT_S:
-            self._session.close()  # a connection idle this long may have been closed by the server
-        try:
-            response = self._session.post(url=url, headers=dict(headers), params=params, data=data, timeout=timeout)
-        finally:
-            self._last_used = time.monotonic()
+        with self._http.sending() as session:
+            response = session.post(url=url, headers=dict(headers), params=params, data=data, timeout=timeout)
         if callback is None or callback == {}:
             return response
         callback(response)

@@ -1,23 +1,20 @@
 """Flask route of the Freeflow USSD callback: thin, the wire format is ``gateway.freeflow.ussd``."""
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, current_app, request
 
 from config import ConfigError
-from gateway.base import MalformedRequestError
+from gateway.callbacks import guard
 from gateway.freeflow.ussd import (
     USSD_PATH, format_freeflow_reply, format_session_end, parameter_names, parse_freeflow_request)
 from gateway.security import callback_allowed
 from gateway.ussd_edge import HopRoute, Payload, SessionEnd, answer_callback
 from menus.hop import UssdHop
 
-logger = logging.getLogger(__name__)
 blueprint = Blueprint("freeflow", __name__, url_prefix="/gateway/freeflow")
-_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def allowed(config: Mapping[str, Any], query: Mapping[str, str], _fields: Mapping[str, Any]) -> bool:
@@ -28,16 +25,7 @@ def allowed(config: Mapping[str, Any], query: Mapping[str, str], _fields: Mappin
                                      "FREEFLOW_PASSWORD": query.get(names["password"])})
 
 
-@blueprint.before_request
-def _check_credentials() -> None:
-    if not allowed(current_app.config, request.args, {}):
-        abort(403)
-
-
-@blueprint.errorhandler(MalformedRequestError)
-def _malformed(error: MalformedRequestError) -> tuple[str, int, dict[str, str]]:
-    logger.warning("malformed Freeflow callback on %s: %s", request.path, error.reason)
-    return f"bad request: {error.reason}", 400, _TEXT
+guard(blueprint, "Freeflow", allowed)
 
 
 @blueprint.get("/ussd")

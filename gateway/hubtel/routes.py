@@ -1,21 +1,19 @@
 """Flask route of the Hubtel-style USSD callback: thin, the wire format is ``gateway.hubtel.ussd``."""
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, request
 
 from gateway.base import MalformedRequestError
+from gateway.callbacks import guard
 from gateway.hubtel.ussd import USSD_PATH, format_hubtel_reply, format_session_end, parse_hubtel_request
 from gateway.security import callback_allowed
 from gateway.ussd_edge import HopRoute, Payload, SessionEnd, answer_callback, json_object
 from menus.hop import UssdHop
 
-logger = logging.getLogger(__name__)
 blueprint = Blueprint("hubtel", __name__, url_prefix="/gateway/hubtel")
-_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def allowed(config: Mapping[str, Any], query: Mapping[str, str], _payload: Mapping[str, Any]) -> bool:
@@ -23,16 +21,7 @@ def allowed(config: Mapping[str, Any], query: Mapping[str, str], _payload: Mappi
     return callback_allowed(config, {"HUBTEL_CALLBACK_KEY": query.get("key")})
 
 
-@blueprint.before_request
-def _check_callback_key() -> None:
-    if not allowed(current_app.config, request.args, {}):
-        abort(403)
-
-
-@blueprint.errorhandler(MalformedRequestError)
-def _malformed(error: MalformedRequestError) -> tuple[str, int, dict[str, str]]:
-    logger.warning("malformed Hubtel callback on %s: %s", request.path, error.reason)
-    return f"bad request: {error.reason}", 400, _TEXT
+guard(blueprint, "Hubtel", allowed)
 
 
 @blueprint.post("/ussd")

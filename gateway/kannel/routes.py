@@ -1,35 +1,29 @@
 """Flask routes of Kannel's callbacks (sms-service get-url for incoming SMS, dlr-url for delivery reports): thin."""
 from __future__ import annotations
 
-import logging
+from collections.abc import Mapping
+from typing import Any
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, request
 
-from gateway.base import MalformedRequestError
+from gateway.callbacks import TEXT, guard
 from gateway.kannel.sms import inbound_text, parse_delivery_report, parse_inbound_sms
 from gateway.runtime import runtime
 from gateway.security import callback_allowed
 from gateway.sms_edge import receive_inbound_sms, settle_delivery_report
 
-logger = logging.getLogger(__name__)
 blueprint = Blueprint("kannel", __name__, url_prefix="/gateway/kannel")
-_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 # An empty 200: Kannel only wants a success, and the sms-service's ``max-messages = 0`` keeps it from
 # texting any answer body back to the sender.
-_ACK = ("", 200, _TEXT)
+_ACK = ("", 200, TEXT)
 
 
-@blueprint.before_request
-def _check_callback_key() -> None:
-    if not callback_allowed(current_app.config, {"KANNEL_CALLBACK_KEY": request.args.get("key")}):
-        logger.warning("refused a Kannel callback on %s: wrong or missing key", request.path)
-        abort(403)
+def allowed(config: Mapping[str, Any], query: Mapping[str, str], _fields: Mapping[str, Any]) -> bool:
+    """Kannel's get-url and dlr-url carry KANNEL_CALLBACK_KEY as ``?key=`` (closed in production when unset)."""
+    return callback_allowed(config, {"KANNEL_CALLBACK_KEY": query.get("key")})
 
 
-@blueprint.errorhandler(MalformedRequestError)
-def _malformed(error: MalformedRequestError) -> tuple[str, int, dict[str, str]]:
-    logger.warning("malformed Kannel callback on %s: %s", request.path, error.reason)
-    return f"bad request: {error.reason}", 400, _TEXT
+guard(blueprint, "Kannel", allowed)
 
 
 @blueprint.get("/sms/inbound")

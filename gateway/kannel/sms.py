@@ -15,11 +15,10 @@ from datetime import UTC, datetime
 from typing import Final
 from urllib.parse import parse_qs
 
-from core.domain.alerts import normalise_sender
 from core.domain.delivery_reports import DeliveryMeaning, DeliveryReport, DeliveryState, register_statuses
 from core.domain.inbound import InboundSms
 from gateway.base import MalformedRequestError
-from gateway.bounds import printable, storable, within_window
+from gateway.bounds import inbound_sms_fields, storable, stripped, within_window
 
 PROVIDER: Final = "kannel"
 # Kannel's delivery report types (the ``%d`` of a dlr-url), kept verbatim as the report's status.
@@ -45,18 +44,8 @@ DELIVERY_LIMITS: Final = {"id": 100, "status": 32, "to": 32, "answer": 64}
 
 def parse_inbound_sms(args: Mapping[str, str], received_at: datetime) -> InboundSms:
     """Validate the query of an sms-service get-url (``from, to, text, id, ts, smsc``)."""
-    for name in REQUIRED:
-        if not (args.get(name) or "").strip():
-            raise MalformedRequestError(f"missing field: {name}")
-    fields = {name: printable(name, _phone_field(name, args.get(name)).strip(), limit)
-              for name, limit in INBOUND_LIMITS.items()}
-    sender = normalise_sender(fields["from"])
-    if len(sender) > INBOUND_LIMITS["from"]:  # upper-casing may lengthen a sender id (ß -> SS)
-        raise MalformedRequestError("from: too long")
-    text = args.get("text") or ""
-    if len(text) > TEXT_LIMIT:
-        raise MalformedRequestError("text: too long")
-    smsc = _stripped(args.get("smsc"))
+    fields, sender, text = inbound_sms_fields(args, REQUIRED, INBOUND_LIMITS, TEXT_LIMIT, _phone_field)
+    smsc = stripped(args.get("smsc"))
     return InboundSms(
         provider=PROVIDER, provider_message_id=fields["id"], sender=sender, recipient=fields["to"],
         text=storable(text, TEXT_LIMIT, multiline=True), received_at=received_at,
@@ -87,7 +76,7 @@ def parse_delivery_report(args: Mapping[str, str], received_at: datetime) -> Del
     """
     values: dict[str, str | None] = {}
     for name, width in DELIVERY_LIMITS.items():
-        value = _stripped(_phone_field(name, args.get(name)))[:width]
+        value = stripped(_phone_field(name, args.get(name)))[:width]
         if not value and name in DELIVERY_REQUIRED:
             raise MalformedRequestError(f"missing field: {name}")
         values[name] = value or None
@@ -119,6 +108,3 @@ def _phone_field(name: str, raw: str | None) -> str:
     return "+" + stripped if stripped != raw and stripped[:1].isdigit() else raw
 
 
-def _stripped(raw: str | None) -> str:
-    """``raw`` without control characters or surrounding spaces."""
-    return storable(raw or "", len(raw or "")).strip()

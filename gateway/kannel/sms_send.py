@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import time
 from typing import Final
 from urllib.parse import quote, urlsplit
 
@@ -14,13 +13,11 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnection
 from core.domain.delivery import DeliveryOutcome, DeliveryResult
 from core.domain.msisdn import Msisdn
 from core.domain.outbox import MessageChannel, OutboundMessage
+from gateway.http_client import KeptAliveClient, KeptAliveTransport
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT: Final[tuple[float, float]] = (3.05, 10.0)  # (connect, read) seconds of every request
-# A kept-alive connection idle longer than this is closed before the next send: smsbox may have dropped it
-# meanwhile, which would fail the send after the request was written (uncertain) instead of before.
-IDLE_RECONNECT_S: Final = 4.0
 DLR_MASK: Final = 31  # every report: delivered (1), failed (2), buffered (4), submitted (8), SMSC reject (16)
 DELIVERY_PATH: Final = "/gateway/kannel/sms/delivery"
 PROVIDER_ID_PREFIX: Final = "kannel-"
@@ -55,7 +52,7 @@ if not any(isinstance(f, _HideSendsmsSecrets) for f in _URLLIB3_LOG.filters):
     _URLLIB3_LOG.addFilter(_HideSendsmsSecrets())
 
 
-class KannelSmsTransport:
+class KannelSmsTransport(KeptAliveTransport):
     """Sends SMS messages of the outbox through Kannel's smsbox (``sendsms``), one message per request.
 
     Kannel's answer carries no message id, so the transport makes one per attempt (``kannel-<outbox id>-<random>``),
@@ -98,8 +95,6 @@ class KannelSmsTransport:
         if callback_key and not _URL_SAFE.fullmatch(callback_key):
             raise ValueError("KANNEL_CALLBACK_KEY may only hold letters, digits and . _ ~ - (Kannel reads '%' "
                              "in a dlr-url as its own escapes)")
-        if len(timeout) != 2 or min(timeout) <= 0:
-            raise ValueError("timeout is (connect seconds, read seconds), both > 0")
         self.endpoint = sendsms_url
         self.username = username
         self._password = password
@@ -107,22 +102,11 @@ class KannelSmsTransport:
         self._callback_key = callback_key or None
         self.smsc = smsc or None
         self.sender_id = sender_id or None
-        self.timeout = (float(timeout[0]), float(timeout[1]))
-        self._session = requests.Session()
-        self._session.trust_env = False  # no proxy from the environment between the worker and its Kannel
-        self._last_used = 0.0
+        self._http = KeptAliveClient(timeout, trust_env=False)  # no proxy from the environment before Kannel
+        self.timeout = self._http.timeout
 
     def __repr__(self) -> str:
         return f"KannelSmsTransport({self.username!r}, {self.endpoint!r})"  # never the password
-
-    @property
-    def max_send_s(self) -> float:
-        """The longest one send can take (connect + read timeouts); a worker's lease must leave room for it."""
-        return self.timeout[0] + self.timeout[1]
-
-    def close(self) -> None:
-        """Close the kept-alive connection (a later send opens a new one)."""
-        self._session.close()
 
     def provider_message_id(self, message: OutboundMessage) -> str:
         """A new id for one attempt of ``message``: its outbox id (when it has one) and a random token."""
@@ -151,16 +135,12 @@ class KannelSmsTransport:
         """Send one SMS and classify Kannel's answer; never raises for a Kannel or network failure."""
         who = _masked(message.recipient)
         provider_id = self.provider_message_id(message)
-        now = time.monotonic()
-        if now - self._last_used > IDLE_RECONNECT_S:
-            self._session.close()  # a connection idle this long may have been closed by smsbox
         try:
-            response = self._session.get(self.endpoint, params=self.params(message, provider_id),
-                                         timeout=self.timeout, allow_redirects=False)
+            with self._http.sending() as session:
+                response = session.get(self.endpoint, params=self.params(message, provider_id),
+                                       timeout=self.timeout, allow_redirects=False)
         except requests.exceptions.RequestException as exc:
             return self._network_error(message, who, provider_id, exc)
-        finally:
-            self._last_used = time.monotonic()
         return self._classify(message, who, provider_id, response.status_code, response.text)
 
     def _classify(self, message: OutboundMessage, who: str, provider_id: str, status: int,

@@ -118,3 +118,12 @@ def gateway(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Gateway]
     if rt.ussd.registry is not None:
         rt.ussd.registry.close()  # a background refresh must give its connection back before the pool goes
     rt.engine.dispose()
+
+
+@pytest.fixture()
+def flask_hits(gateway: Gateway) -> Iterator[list[str]]:
+    """The requests Flask's request machinery saw (a hop served by the fast USSD edge never reaches it)."""
+    hits: list[str] = []
+    app: Flask = gateway.app
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: hits.append("flask") and None)
+    yield hits

@@ -3,13 +3,11 @@ fast edge answering as Flask would, refusals with a reason, the operator's own p
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from flask import Flask
 
 from app import create_app
 from config import ConfigError
@@ -26,15 +24,6 @@ def _hubtel(session: str, kind: str = "Initiation", message: str = "*909#", sequ
 
 def _freeflow(session: str, typed: str = "909", **extra: str) -> dict[str, str]:
     return {"MSISDN": EMPLOYER_PHONE.lstrip("+"), "SessionID": session, "MSC": "61501", "input": typed, **extra}
-
-
-@pytest.fixture()
-def flask_hits(gateway: Gateway) -> Iterator[list[str]]:
-    """The requests Flask's request machinery saw (a hop served by the fast edge never reaches it)."""
-    hits: list[str] = []
-    app: Flask = gateway.app
-    app.before_request_funcs.setdefault(None, []).insert(0, lambda: hits.append("flask") and None)
-    yield hits
 
 
 def test_hubtel_hops_skip_flask_and_answer_as_flask_would(gateway: Gateway, flask_hits: list[str]) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import ipaddress
 import sys
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -38,15 +37,6 @@ def _call(wsgi: Any, body: bytes, *, query: str = "", content_type: str = FORM_T
     finally:
         getattr(chunks, "close", lambda: None)()
     return seen["status"], seen["headers"], text
-
-
-@pytest.fixture()
-def flask_hits(gateway: Gateway) -> Iterator[list[str]]:
-    """The paths Flask's request machinery saw (a hop served by the edge never reaches it)."""
-    hits: list[str] = []
-    app: Flask = gateway.app
-    app.before_request_funcs.setdefault(None, []).insert(0, lambda: hits.append("flask") and None)
-    yield hits
 
 
 def _form(session: str, text: str = "", phone: str = EMPLOYER_PHONE, **extra: str) -> bytes:

@@ -353,7 +353,7 @@ def test_consecutive_sends_reuse_one_kept_alive_connection(fake: FakeAfricasTalk
 def test_a_connection_idle_too_long_is_replaced_before_the_next_send(fake: FakeAfricasTalking) -> None:
     transport = _transport(fake)
     transport.send(_message("k1"))
-    transport._last_used -= 60  # as if a minute had passed: the server may have closed it meanwhile
+    transport._http._last_used -= 60  # as if a minute had passed: the server may have closed it meanwhile
     transport.send(_message("k2", "+22890112234"))
 
     assert fake.connections == 2 and len(fake.records("accepted")) == 2
