@@ -87,6 +87,20 @@ def test_back_home_and_a_chained_dial(gateway: Gateway, provider: str) -> None:
                                         "account.summary", "account.payments", "employer.home"]
 
 
+def test_a_claim_picked_on_the_second_page_is_filed(gateway: Gateway, provider: str) -> None:
+    phone = _phone(gateway, provider)
+    phone.dial()
+    phone.walk("1234", "5")
+    assert "98 Suite" in phone.send("2")
+    second = phone.send("98")
+    assert "1 Retard de prestation" in second and "98 Suite" not in second
+    phone.walk("1", "1")
+    assert phone.ended
+    tracking = re.search(r"Suivi: (RC\d{8})", phone.screen).group(1)  # type: ignore[union-attr]
+    (claim,) = gateway.rows(t.service_requests, t.service_requests.c.tracking_number == tracking)
+    assert claim.holder_number == "1000001"
+
+
 def test_a_public_caller_walks_the_same_screens_on_every_provider(gateway: Gateway) -> None:
     walks: dict[str, list[str]] = {}
     for provider in PROVIDERS:
