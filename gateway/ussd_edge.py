@@ -28,6 +28,7 @@ from core.domain.operations import UssdSessionReport
 from core.ports import UnitOfWorkFactory
 from gateway import logs
 from gateway.base import MalformedRequestError
+from gateway.callbacks import Allowed
 from gateway.edge import Network, caller_allowed, plain_text, report_unexpected, request_id_for
 from gateway.incidents import IncidentRegister, incident_register
 from gateway.logs import bind_session
@@ -103,8 +104,7 @@ class HopRoute:
 
     path: str
     payload: Payload
-    # (config, query fields, payload fields) -> whether the provider's secret is right (constant time)
-    allowed: Callable[[Mapping[str, Any], Mapping[str, str], Mapping[str, Any]], bool]
+    allowed: Allowed  # whether the request carries the provider's secret (constant time)
     parse: Callable[[Mapping[str, Any]], UssdHop | None]  # None: not a plain hop; raises MalformedRequestError
     format: Callable[[Reply], tuple[str, dict[str, str]]]
 
