@@ -228,6 +228,11 @@ def production_faults(config: Mapping[str, Any]) -> list[str]:
         faults.append("DATABASE_URL is not set to a server database (SQLite is the development default)")
     if config.get("BANK_API_ENABLED") and not (config.get("BANK_API_SECRET") or config.get("BANK_API_SECRETS")):
         faults.append("BANK_API_SECRET (or BANK_API_SECRETS) is not set while the bank API is enabled")
+    if config.get("KANNEL_SENDSMS_URL") and not config.get("KANNEL_CALLBACK_KEY"):
+        # Its callbacks would be closed: no delivery report and no incoming SMS would ever be accepted.
+        faults.append("KANNEL_CALLBACK_KEY is not set while Kannel sends the SMS (KANNEL_SENDSMS_URL)")
+    if bool(config.get("FREEFLOW_USERID")) != bool(config.get("FREEFLOW_PASSWORD")):
+        faults.append("FREEFLOW_USERID and FREEFLOW_PASSWORD are set one without the other")
     return faults
 
 

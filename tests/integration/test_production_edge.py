@@ -65,6 +65,30 @@ def test_the_production_callback_key_closes_the_provider_routes() -> None:
     assert client.post("/gateway/at/ussd?key=wrong", data=form).status_code == 403
 
 
+def test_every_other_provider_is_closed_in_production_until_its_secret_is_set() -> None:
+    client = create_app(PRODUCTION_READY).test_client()
+    hubtel = {"Mobile": "22890112233", "SessionId": "h1", "ServiceCode": "*909#", "Type": "Initiation",
+              "Message": "*909#", "Operator": "moov", "Sequence": 1, "ClientState": ""}
+    freeflow = {"MSISDN": "22890112233", "SessionID": "f1", "MSC": "61501", "input": "909"}
+    assert client.post("/gateway/hubtel/ussd", json=hubtel).status_code == 403
+    assert client.get("/gateway/freeflow/ussd", query_string=freeflow).status_code == 403
+    assert client.get("/gateway/kannel/sms/inbound", query_string={"from": "+22890112233", "to": "8323",
+                                                                   "id": "k1", "text": "AIDE"}).status_code == 403
+    assert client.get("/gateway/kannel/sms/delivery", query_string={"id": "kannel-1", "status": "1"}).status_code \
+        == 403
+
+
+def test_production_refuses_a_kannel_link_whose_callbacks_would_stay_closed() -> None:
+    kannel = {"KANNEL_SENDSMS_URL": "http://127.0.0.1:13013/cgi-bin/sendsms", "KANNEL_USERNAME": "cnss",
+              "KANNEL_PASSWORD": "pw", "KANNEL_CALLBACK_URL": "http://10.0.0.5:8000"}
+    with pytest.raises(ConfigError, match="KANNEL_CALLBACK_KEY is not set while Kannel sends the SMS"):
+        create_app({**PRODUCTION_READY, **kannel})
+    with pytest.raises(ConfigError, match="FREEFLOW_USERID and FREEFLOW_PASSWORD are set one without the other"):
+        create_app({**PRODUCTION_READY, "FREEFLOW_USERID": "moov"})
+    assert create_app({**PRODUCTION_READY, **kannel, "KANNEL_CALLBACK_KEY": "k-0123"}).config["GATEWAY_ENV"] \
+        == "production"
+
+
 def test_settings_are_parsed_once_into_typed_values(tmp_path: Path) -> None:
     config = load_config({"USSD_HOP_DEADLINE": "1.5", "PIN_MAX_ATTEMPTS": "4", "AT_ALLOWED_NETWORKS": "10.0.0.0/8",
                           "TRUSTED_PROXY_COUNT": "1"}, str(tmp_path))
