@@ -26,8 +26,8 @@ MEASURE_LIMIT: Final = 2000  # a screen is at most MAX_SCREEN; anything far long
 @blueprint.get("")
 def phone_page() -> str:
     """The phone: demo identities, dial pad, screen with its measure, and the SMS tab."""
-    # Development only (the blueprint is absent in production), so the callback key may sit in the page:
-    # the page must post to the real, key-guarded Africa's Talking endpoint exactly as the provider does.
+    # Development only (the blueprint is absent in production), so the providers' secrets may sit in the page:
+    # the page must post to each provider's real, secret-guarded callback exactly as that provider does.
     config = current_app.config
     callback_key = config.get("AT_CALLBACK_KEY") or ""
     return render_template("simulator/phone.html", phones=demo_phones(), service_code=SERVICE_CODE,
