@@ -7,10 +7,29 @@ from contextlib import contextmanager
 from typing import Final
 
 import requests
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 # A kept-alive connection idle longer than this is closed before the next send: a server that dropped it
 # meanwhile would otherwise fail the send after the request was written, which counts as uncertain.
 IDLE_RECONNECT_S: Final = 4.0
+
+
+# Failures of a request before any byte of it reached the server: sending again cannot duplicate anything.
+_NOT_SENT: Final = (requests.exceptions.ConnectTimeout, requests.exceptions.ProxyError, requests.exceptions.SSLError,
+                    requests.exceptions.URLRequired, requests.exceptions.MissingSchema,
+                    requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL,
+                    requests.exceptions.InvalidHeader)
+
+
+def nothing_sent(exc: requests.exceptions.RequestException) -> bool:
+    """Whether the request failed before the server could have received it (safe to send again): a connect
+    timeout, TLS, proxy or URL error, or connection refused / DNS failure (a plain ConnectionError to requests)."""
+    if isinstance(exc, _NOT_SENT):
+        return True
+    if not isinstance(exc, requests.exceptions.ConnectionError):
+        return False
+    cause = exc.args[0] if exc.args else None
+    return isinstance(cause, MaxRetryError) and isinstance(cause.reason, (NewConnectionError, ConnectTimeoutError))
 
 
 class KeptAliveClient:

@@ -11,12 +11,11 @@ from urllib.parse import urlsplit
 import africastalking  # type: ignore[import-untyped]
 import requests
 from africastalking.Service import AfricasTalkingException, validate_phone  # type: ignore[import-untyped]
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from core.domain.delivery import DeliveryOutcome, DeliveryResult
 from core.domain.msisdn import Msisdn
 from core.domain.outbox import MessageChannel, OutboundMessage
-from gateway.http_client import KeptAliveClient, KeptAliveTransport
+from gateway.http_client import KeptAliveClient, KeptAliveTransport, nothing_sent
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +45,6 @@ _LOUD_CODES = frozenset({402, 405})  # an operator must act: sender id, account 
 _PHONE_LIKE = re.compile(r"\+?\d[\d ]{5,}\d")
 _GATEWAY_TIMEOUT = re.compile(r"\b504\b|gateway time-?out", re.IGNORECASE)
 _AUTH_FAILED = re.compile(r"authentication", re.IGNORECASE)
-# Failures of the request before any byte of it reached AT: sending again cannot duplicate anything.
-_NOT_SENT = (requests.exceptions.ConnectTimeout, requests.exceptions.ProxyError, requests.exceptions.SSLError,
-             requests.exceptions.URLRequired, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
-             requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader)
 
 
 class AfricasTalkingSmsTransport(KeptAliveTransport):
@@ -176,7 +171,7 @@ class AfricasTalkingSmsTransport(KeptAliveTransport):
         if isinstance(exc, requests.exceptions.JSONDecodeError):  # "application/json" whose body is not JSON
             log.warning("outbox message %s to %s: unreadable 2xx answer from AT (uncertain)", ref.ids, ref.who)
             return DeliveryResult.uncertain("unreadable answer: invalid JSON")
-        if isinstance(exc, _NOT_SENT) or _never_connected(exc):
+        if nothing_sent(exc):
             log.warning("outbox message %s to %s: AT unreachable (%s), retrying later", ref.ids, ref.who, name)
             return DeliveryResult.retry(f"network: {name} before the request was sent")
         # Connection dropped or answer unreadable after the request was written: AT may have it.
@@ -289,13 +284,6 @@ def _name(code: int | None) -> str:
             return table[code]
     return ""
 
-
-def _never_connected(exc: requests.exceptions.RequestException) -> bool:
-    """Connection refused, DNS failure or connect timeout, which requests reports as a plain ConnectionError."""
-    if not isinstance(exc, requests.exceptions.ConnectionError):
-        return False
-    cause = exc.args[0] if exc.args else None
-    return isinstance(cause, MaxRetryError) and isinstance(cause.reason, (NewConnectionError, ConnectTimeoutError))
 
 
 def _masked(recipient: str) -> str:

@@ -8,12 +8,11 @@ from typing import Final
 from urllib.parse import quote, urlsplit
 
 import requests
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from core.domain.delivery import DeliveryOutcome, DeliveryResult
 from core.domain.msisdn import Msisdn
 from core.domain.outbox import MessageChannel, OutboundMessage
-from gateway.http_client import KeptAliveClient, KeptAliveTransport
+from gateway.http_client import KeptAliveClient, KeptAliveTransport, nothing_sent
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +29,6 @@ _PHONE_LIKE: Final = re.compile(r"\+?\d[\d ]{5,}\d")
 _URL_SAFE: Final = re.compile(r"[A-Za-z0-9._~-]+")
 # urllib3 logs every request line at DEBUG, the sendsms query included: these values are hidden from it.
 _QUERY_SECRETS: Final = re.compile(r"(?<=[?&])(password|pass|to|text|dlr-url)=[^&\s\"]*")
-# Failures of the request before any byte of it reached smsbox: sending again cannot duplicate anything.
-_NOT_SENT = (requests.exceptions.ConnectTimeout, requests.exceptions.ProxyError, requests.exceptions.SSLError,
-             requests.exceptions.URLRequired, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
-             requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader)
 
 
 class _HideSendsmsSecrets(logging.Filter):
@@ -175,7 +170,7 @@ class KannelSmsTransport(KeptAliveTransport):
                         "(uncertain)", message.message_id, who, self.timeout[1])
             return DeliveryResult(DeliveryOutcome.UNCERTAIN, provider_id,
                                   f"read timeout after {self.timeout[1]:g} s: Kannel may have taken it")
-        if isinstance(exc, _NOT_SENT) or _never_connected(exc):
+        if nothing_sent(exc):
             log.warning("outbox message %s to %s: Kannel unreachable (%s), retrying later", message.message_id,
                         who, name)
             return DeliveryResult.retry(f"network: {name} before the request was sent")
@@ -183,13 +178,6 @@ class KannelSmsTransport(KeptAliveTransport):
                     message.message_id, who, name)
         return DeliveryResult(DeliveryOutcome.UNCERTAIN, provider_id, f"network: {name} after the request was sent")
 
-
-def _never_connected(exc: requests.exceptions.RequestException) -> bool:
-    """Connection refused, DNS failure or connect timeout, which requests reports as a plain ConnectionError."""
-    if not isinstance(exc, requests.exceptions.ConnectionError):
-        return False
-    cause = exc.args[0] if exc.args else None
-    return isinstance(cause, MaxRetryError) and isinstance(cause.reason, (NewConnectionError, ConnectTimeoutError))
 
 
 def _masked(recipient: str) -> str:
