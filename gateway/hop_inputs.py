@@ -17,7 +17,7 @@ def dialled_inputs(dialled: str, service_code: str = "") -> tuple[str, ...]:
     ``*909*1*2#`` or ``909*1*2`` give ``("1", "2")``; with ``service_code`` ``*909*5#``, ``*909*5*1#``
     gives ``("1",)``. A string that does not start with the service code loses its first part only.
     """
-    parts = [part for part in dialled.strip().strip("#").lstrip(SEPARATOR).split(SEPARATOR)]
+    parts = dialled.strip().strip("#").lstrip(SEPARATOR).split(SEPARATOR)
     code = [part for part in service_code.strip().strip("#").lstrip(SEPARATOR).split(SEPARATOR) if part]
     if code and parts[:len(code)] == code:
         return tuple(parts[len(code):])

@@ -1,4 +1,4 @@
-"""The registered providers: a provider is one package under ``gateway/`` and one line in ``PROVIDERS``.
+"""The registered providers: a provider is one package under ``gateway/`` and one line in ``registered()``.
 
 Each package exposes a ``Provider``: its Flask blueprint (callbacks), the USSD hop routes the fast
 edge serves, and, for an SMS provider, how its outbox transport is built from the configuration.
@@ -41,14 +41,6 @@ def registered() -> tuple[Provider, ...]:
     from gateway.kannel.provider import KANNEL
 
     return (AFRICAS_TALKING, HUBTEL, FREEFLOW, KANNEL)
-
-
-def provider_named(name: str) -> Provider:
-    """The registered provider called ``name``; ``KeyError`` names the known ones."""
-    for provider in registered():
-        if provider.name == name:
-            return provider
-    raise KeyError(f"unknown provider {name!r} (known: {', '.join(p.name for p in registered())})")
 
 
 def ussd_providers() -> tuple[Provider, ...]:

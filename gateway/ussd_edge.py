@@ -33,6 +33,7 @@ from gateway.edge import Network, caller_allowed, plain_text, report_unexpected,
 from gateway.incidents import IncidentRegister, incident_register
 from gateway.logs import bind_session
 from gateway.metrics import USSD_ERROR, count_error
+from gateway.runtime import runtime
 from menus.hop import Reply, UssdHop, new_error_id
 from menus.service import UssdService
 from menus.texts import DEFAULT_LANGUAGE, render
@@ -132,8 +133,6 @@ def answer_hop(ussd: UssdService, hop: UssdHop, incidents: IncidentRegister | No
 def answer_callback(parsed: UssdHop | SessionEnd, where: str, format_reply: Callable[[Reply], tuple[str, dict[str, str]]],
                     format_end: Callable[[], tuple[str, dict[str, str]]]) -> tuple[str, int, dict[str, str]]:
     """A provider's Flask route, once its request is parsed: a hop answered, or a session end stored."""
-    from gateway.runtime import runtime  # the Flask app's wiring (the fast edge is given its parts instead)
-
     rt = runtime()
     if isinstance(parsed, SessionEnd):
         record_session_end(parsed, rt.uow_factory, rt.clock.now())

@@ -32,8 +32,7 @@ guard(blueprint, "Freeflow", allowed)
 def ussd_hop() -> tuple[str, int, dict[str, str]]:
     """A hop the USSD edge left to Flask (refused here when malformed), or the cleanup call of a session."""
     names = parameter_names(current_app.config.get("FREEFLOW_PARAM_NAMES"))
-    args = {name: request.args[name] for name in request.args}  # the first value of each
-    return answer_callback(parse_freeflow_request(args, names), USSD_PATH, format_freeflow_reply, format_session_end)
+    return answer_callback(parse_freeflow_request(request.args.to_dict(), names), USSD_PATH, format_freeflow_reply, format_session_end)
 
 
 def hop_routes(config: Mapping[str, Any]) -> list[HopRoute]:

@@ -307,11 +307,11 @@ def test_a_query_built_by_hand_round_trips() -> None:
 
 
 def test_kannel_is_a_registered_provider_chosen_by_sms_provider() -> None:
-    from gateway.providers import provider_named, sms_transport as configured_sms_transport
+    from gateway.providers import registered, sms_transport as configured_sms_transport
 
     kannel = {"KANNEL_SENDSMS_URL": "http://127.0.0.1:13013/cgi-bin/sendsms", "KANNEL_USERNAME": "cnss",
               "KANNEL_PASSWORD": PASSWORD, "KANNEL_CALLBACK_URL": "http://10.0.0.5:8000"}
-    assert provider_named("kannel") is KANNEL
+    assert KANNEL in registered()
     assert isinstance(configured_sms_transport(kannel), KannelSmsTransport)
     both = {**kannel, "AT_API_KEY": "at-key", "AT_USERNAME": "sandbox"}
     assert isinstance(configured_sms_transport({**both, "SMS_PROVIDER": "kannel"}), KannelSmsTransport)
