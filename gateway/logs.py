@@ -5,6 +5,7 @@ import contextvars
 import hmac
 import json
 import logging
+import re
 import sys
 from datetime import datetime, timezone
 from typing import Any, Final, TextIO
@@ -72,6 +73,22 @@ def _masking_record_factory(base: Any) -> Any:
     return factory
 
 
+# A provider callback's query string carries what was typed (Freeflow's ``input``, a PIN included), the text
+# of an incoming SMS (Kannel's get-url) or a callback secret: request lines show its path only.
+_CALLBACK_QUERY: Final = re.compile(r"(/gateway/[^\s?\"]*)\?[^\s\"]*")
+
+
+class _HideCallbackQueries(logging.Filter):
+    """Drops the query string of provider callbacks from the HTTP server's request lines (``flask run``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        hidden = _CALLBACK_QUERY.sub(r"\1?[query hidden]", message)
+        if hidden != message:
+            record.msg, record.args = hidden, None
+        return True
+
+
 def configure_logging(level: str = "INFO", fmt: str = "json", session_key: str | None = None) -> None:
     """Install the gateway's handler on the root logger (once) and mask phone numbers in every record.
 
@@ -90,6 +107,9 @@ def configure_logging(level: str = "INFO", fmt: str = "json", session_key: str |
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root.setLevel(level)
+    server_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, _HideCallbackQueries) for f in server_log.filters):
+        server_log.addFilter(_HideCallbackQueries())
 
 
 def hashed_session(provider: str, session_id: str) -> str:

@@ -3,11 +3,15 @@ fast edge answering as Flask would, refusals with a reason, the operator's own p
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+import requests
+from werkzeug.serving import make_server
 
 from app import create_app
 from config import ConfigError
@@ -103,3 +107,24 @@ def test_a_wrong_parameter_renaming_stops_the_app_at_start(tmp_path: Path) -> No
     with pytest.raises(ConfigError, match=r"FREEFLOW_PARAM_NAMES \('PHONE=msisdn' is not NAME=operator_name"):
         create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
                     "FREEFLOW_PARAM_NAMES": "PHONE=msisdn"})
+
+
+def test_a_pin_typed_over_freeflow_reaches_no_request_log_line(gateway: Gateway,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
+    """Freeflow puts what was typed in the URL; the HTTP server's request lines (``flask run``) show the path only."""
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    server = make_server("127.0.0.1", 0, gateway.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}{FREEFLOW}"
+        requests.get(base, params=_freeflow("f-log"), timeout=10)
+        answered = requests.get(base, params=_freeflow("f-log", "1234"), timeout=10)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+    assert answered.status_code == 200 and "1 Payer" in answered.text, "the PIN was taken"
+    lines = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
+    assert len(lines) == 2 and all(f"GET {FREEFLOW}?[query hidden] HTTP/1.1" in line for line in lines), lines
+    assert not any("1234" in line or "SessionID" in line for line in lines)
