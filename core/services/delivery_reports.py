@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
+from core.domain.delivery import Settlement
 from core.domain.delivery_reports import DeliveryReport, RecipientMatch
 from core.domain.errors import InvalidPhoneNumberError
 from core.domain.msisdn import Msisdn
@@ -26,6 +28,9 @@ def record_delivery_report(report: DeliveryReport, *, uow: UnitOfWork,
     with uow:
         uow.delivery_reports.add(dataclasses.replace(report, phone=phone.e164) if phone else report)
         matched = _apply(uow, report)
+        if not matched:  # perhaps a send whose result a worker is writing now: once written, apply again
+            uow.delivery_reports.await_sends_in_flight()
+            matched = _apply(uow, report)
         if not matched and phone is not None:
             match = uow.delivery_reports.adopt_uncertain(phone.e164, report.received_at - window, report.received_at,
                                                          report.provider_message_id)
@@ -38,6 +43,20 @@ def record_delivery_report(report: DeliveryReport, *, uow: UnitOfWork,
                          phone.masked)
         uow.commit()
         return matched
+
+
+def record_sends(uow: UnitOfWork, settlements: Sequence[Settlement]) -> None:
+    """Write the worker's settlements, then apply the reports that came before their provider id was recorded.
+
+    A fast provider (Kannel's SMSC, an operator's) can report a delivery before the worker has written the
+    send's result; that report was stored matching no message, and is applied here, in arrival order. A
+    report being stored while this runs waits for it (:meth:`await_sends_in_flight`), or this waits for the
+    report: the lookup is a statement after the writes, which wait for the report's locks.
+    """
+    provider_ids = [s.provider_message_id for s in settlements if s.provider_message_id]
+    uow.outbox.settle_many(sorted(settlements, key=lambda s: s.message_id))  # locked in id order, as a report does
+    for report in uow.delivery_reports.for_provider_ids(provider_ids):
+        _apply(uow, report)
 
 
 def settle_from_stored_reports(uow: UnitOfWork, recipient: Msisdn, reports: list[DeliveryReport],

@@ -13,6 +13,7 @@ from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage, b
 from core.domain.quiet_hours import QUIET_PURPOSES, QuietHours
 from core.domain.uncertain_sms import carry_retry_note
 from core.ports import Clock, GroupTransport, Transport, UnitOfWork, UnitOfWorkFactory
+from core.services.delivery_reports import record_sends
 from core.services.uncertain_sms import sweep_uncertain
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
                 group = [m for m in group if m.purpose not in QUIET_PURPOSES]
                 if not group:
                     continue
-            uow.outbox.settle_many(pending)  # the previous call's results, and this call's start, at once:
+            record_sends(uow, pending)  # the previous call's results, and this call's start, at once:
             uow.outbox.start_attempts([_id(m) for m in group], now)
             uow.commit()  # from here on, a worker that dies leaves this group uncertain
             pending = []
@@ -107,7 +108,7 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
                 pending.append(settlement)
                 counts[_KIND[settlement.status]] += 1
         if pending:
-            uow.outbox.settle_many(pending)
+            record_sends(uow, pending)
             uow.commit()
     return WorkReport(sent=counts["sent"], retried=counts["retried"], failed=counts["failed"],
                       uncertain=counts["uncertain"], released=counts["released"], skipped=counts["skipped"])

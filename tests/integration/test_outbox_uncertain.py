@@ -11,14 +11,15 @@ from sqlalchemy.engine import Engine
 
 from core.adapters.sqlalchemy import tables as t
 from core.adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
-from core.domain.delivery import DeliveryResult
+from core.domain.delivery import DeliveryResult, Settlement
 from core.domain.delivery_reports import DeliveryReport, RecipientMatch
 from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage, sms_message
 from core.domain.uncertain_sms import GIVEN_UP_AFTER_RETRY_NOTE, GIVEN_UP_NOTE
 from core.ports import UnitOfWorkFactory
-from core.services.delivery_reports import record_delivery_report
+from core.services.delivery_reports import record_delivery_report, record_sends
 from core.services.outbox_worker import deliver_due, drain
 from core.services.uncertain_sms import UncertainSweep, sweep_uncertain
+from gateway.africastalking.sms import PROVIDER as AT  # its import registers the statuses these reports carry
 from tests.support.clock import SettableClock
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
@@ -61,7 +62,7 @@ def _uncertain(uow_factory: UnitOfWorkFactory, clock: SettableClock, *messages: 
 
 def _report(uow_factory: UnitOfWorkFactory, clock: SettableClock, provider_id: str, phone: str | None,
             status: str = "Success") -> bool:
-    report = DeliveryReport("at", provider_id, status, clock.now(), phone=phone, network_code="61501")
+    report = DeliveryReport(AT, provider_id, status, clock.now(), phone=phone, network_code="61501")
     return record_delivery_report(report, uow=uow_factory(), window=WINDOW)
 
 
@@ -186,3 +187,95 @@ def test_two_reports_racing_for_one_uncertain_sms_settle_it_once(postgres_engine
     racer.join(timeout=10)
     assert results == [False]
     assert _get(uow_factory, "receipt").provider_message_id == "ATXid_1"
+
+
+class FastReportingTransport(Transport):
+    """A provider whose delivery report reaches the gateway before its answer to the send reaches the worker."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: SettableClock, *statuses: str) -> None:
+        super().__init__()
+        self.uow_factory, self.clock, self.statuses = uow_factory, clock, statuses
+        self.matched: list[bool] = []
+
+    def send(self, message: OutboundMessage) -> DeliveryResult:
+        result = super().send(message)
+        assert result.provider_message_id is not None
+        for status in self.statuses:
+            self.matched.append(_report(self.uow_factory, self.clock, result.provider_message_id, PHONE, status))
+        return result
+
+
+@pytest.mark.parametrize("statuses", [("Success",), ("Success", "Sent"), ("Sent", "Success")])
+def test_a_delivery_reported_before_the_worker_records_the_send_is_not_lost(
+        uow_factory: SqlAlchemyUnitOfWorkFactory, clock: SettableClock, statuses: tuple[str, ...]) -> None:
+    with uow_factory() as uow:
+        uow.outbox.add(sms_message(PHONE, "CNSS declaration recue", "statement", "fast", clock.now()))
+        uow.commit()
+    transport = FastReportingTransport(uow_factory, clock, *statuses)
+
+    assert deliver_due(transport, uow_factory=uow_factory, clock=clock).sent == 1
+
+    assert transport.matched == [False] * len(statuses), "the reports came while the message was being sent"
+    row = _get(uow_factory, "fast")
+    assert (row.status, row.provider_message_id) == (MessageStatus.DELIVERED, "ATXid_fast")
+    assert _report(uow_factory, clock, "ATXid_fast", PHONE, "Sent"), "a late interim report matches"
+    assert _get(uow_factory, "fast").status is MessageStatus.DELIVERED, "and changes nothing after a delivery"
+
+
+def _sending(uow_factory: UnitOfWorkFactory, clock: SettableClock) -> int:
+    """One SMS claimed and started, as the worker leaves it while the provider takes it."""
+    with uow_factory() as uow:
+        uow.outbox.add(sms_message(PHONE, "CNSS recu R-1", "payment_receipt", "race", clock.now(), essential=True))
+        [claimed] = uow.outbox.claim_due(MessageChannel.SMS, clock.now(), clock.now() + timedelta(minutes=2), 10)
+        assert claimed.message_id is not None
+        uow.outbox.start_attempt(claimed.message_id, clock.now())
+        uow.commit()
+        return claimed.message_id
+
+
+@pytest.mark.postgres
+def test_a_report_arriving_while_the_worker_records_the_send_waits_for_it(postgres_engine: Engine,
+                                                                          clock: SettableClock) -> None:
+    uow_factory = SqlAlchemyUnitOfWorkFactory(postgres_engine)
+    message_id = _sending(uow_factory, clock)
+    results: list[bool] = []
+    with uow_factory() as worker:
+        record_sends(worker, [Settlement(message_id, MessageStatus.SENT, 1, clock.now(),
+                                         provider_message_id="ATXid_race")])
+        report = threading.Thread(target=lambda: results.append(_report(uow_factory, clock, "ATXid_race", PHONE)))
+        report.start()
+        report.join(timeout=0.5)
+        assert report.is_alive(), "the report waits until the send is recorded (it would match nothing yet)"
+        worker.commit()
+    report.join(timeout=10)
+    assert results == [True]
+    assert _get(uow_factory, "race").status is MessageStatus.DELIVERED
+
+
+@pytest.mark.postgres
+def test_a_send_recorded_while_its_report_is_being_stored_waits_and_applies_it(postgres_engine: Engine,
+                                                                               clock: SettableClock) -> None:
+    uow_factory = SqlAlchemyUnitOfWorkFactory(postgres_engine)
+    message_id = _sending(uow_factory, clock)
+    report = DeliveryReport(AT, "ATXid_race", "Success", clock.now(), phone=PHONE, network_code="61501")
+    with uow_factory() as receiver:
+        receiver.delivery_reports.add(report)
+        assert not receiver.delivery_reports.apply(AT, "ATXid_race", "Success", None, clock.now())
+        receiver.delivery_reports.await_sends_in_flight()  # nobody writing: it takes the message's lock at once
+        assert not receiver.delivery_reports.apply(AT, "ATXid_race", "Success", None, clock.now())
+
+        def record() -> None:
+            with uow_factory() as worker:
+                record_sends(worker, [Settlement(message_id, MessageStatus.SENT, 1, clock.now(),
+                                                 provider_message_id="ATXid_race")])
+                worker.commit()
+
+        send = threading.Thread(target=record)
+        send.start()
+        send.join(timeout=0.5)
+        assert send.is_alive(), "the worker waits until the report is stored (it would find none yet)"
+        receiver.commit()
+    send.join(timeout=10)
+    assert not send.is_alive()
+    row = _get(uow_factory, "race")
+    assert (row.status, row.provider_message_id) == (MessageStatus.DELIVERED, "ATXid_race")

@@ -1,6 +1,7 @@
 """SMS opt-outs and delivery reports (applied to the outbox row they concern)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,6 +12,16 @@ from core.adapters.sqlalchemy import tables as t
 from core.domain.delivery_reports import (
     DeliveryReport, DeliveryState, RecipientMatch, meaning_of, settled_status, supersedes)
 from core.domain.outbox import MessageChannel, MessageStatus, body_at_rest
+
+# The SMS whose send has begun and not been recorded, locked: a worker writing their results holds them.
+_IN_FLIGHT = sa.select(t.outbound_messages.c.id).where(
+    t.outbound_messages.c.status == MessageStatus.SENDING.value,
+    t.outbound_messages.c.channel == MessageChannel.SMS.value,
+    t.outbound_messages.c.attempt_started_at.is_not(None)).order_by(t.outbound_messages.c.id).with_for_update()
+
+# Built once: the worker runs it for every send it records (a select built per call costs twice the CPU).
+_FOR_PROVIDER_IDS = sa.select(t.delivery_reports).where(t.delivery_reports.c.provider_message_id.in_(
+    sa.bindparam("ids", expanding=True))).order_by(t.delivery_reports.c.id)
 
 # Column widths of the tables (a longer provider value is cut, never refused: refusing makes the provider retry).
 _STATUS_WIDTH, _FAILURE_WIDTH = 32, 64
@@ -49,6 +60,23 @@ class SqlAlchemyDeliveryReportRepository:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+
+    def await_sends_in_flight(self) -> None:
+        """Wait until no worker is recording the result of an SMS send (PostgreSQL; SQLite has one writer).
+
+        A report that matches no message may be for a send whose result a worker is writing right now: the
+        SMS being sent are locked until the transactions writing to them end, after which the provider id
+        they got is visible to this transaction's next statement.
+        """
+        if self._connection.dialect.name == "postgresql":
+            self._connection.execute(_IN_FLIGHT).all()
+
+    def for_provider_ids(self, provider_message_ids: Sequence[str]) -> list[DeliveryReport]:
+        """The stored reports carrying any of these provider ids, in the order they arrived."""
+        if not provider_message_ids:
+            return []
+        rows = self._connection.execute(_FOR_PROVIDER_IDS, {"ids": sorted(set(provider_message_ids))})
+        return [_report(r) for r in rows]
 
     def add(self, report: DeliveryReport) -> None:
         """Store one report verbatim (cut to the column widths)."""
@@ -125,5 +153,10 @@ class SqlAlchemyDeliveryReportRepository:
         ours = sa.select(m.id).where(m.provider_message_id == d.provider_message_id).exists()
         rows = self._connection.execute(sa.select(t.delivery_reports).where(
             d.phone == recipient, d.received_at >= since, d.received_at <= until, ~ours).order_by(d.id))
-        return [DeliveryReport(r.provider, r.provider_message_id, r.status, r.received_at, r.phone, r.network_code,
-                               r.failure_reason, r.retry_count, r.id) for r in rows]
+        return [_report(r) for r in rows]
+
+
+def _report(row: sa.Row[tuple[object, ...]]) -> DeliveryReport:
+    r = row._mapping
+    return DeliveryReport(r["provider"], r["provider_message_id"], r["status"], r["received_at"], r["phone"],
+                          r["network_code"], r["failure_reason"], r["retry_count"], r["id"])
