@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +17,7 @@ from core.domain.delivery import DeliveryResult, Settlement
 from core.domain.delivery_reports import DeliveryReport, RecipientMatch
 from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage, sms_message
 from core.domain.uncertain_sms import GIVEN_UP_AFTER_RETRY_NOTE, GIVEN_UP_NOTE
-from core.ports import UnitOfWorkFactory
+from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.services.delivery_reports import record_delivery_report, record_sends
 from core.services.outbox_worker import deliver_due, drain
 from core.services.uncertain_sms import UncertainSweep, sweep_uncertain
@@ -25,6 +27,7 @@ from tests.support.clock import SettableClock
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 PHONE, OTHER = "+22890112233", "+22891223344"
 WINDOW = timedelta(minutes=60)
+T = TypeVar("T")
 
 
 class Transport:
@@ -64,6 +67,19 @@ def _report(uow_factory: UnitOfWorkFactory, clock: SettableClock, provider_id: s
             status: str = "Success") -> bool:
     report = DeliveryReport(AT, provider_id, status, clock.now(), phone=phone, network_code="61501")
     return record_delivery_report(report, uow=uow_factory(), window=WINDOW)
+
+
+def _waits_for(holder: UnitOfWork, action: Callable[[], T], why: str) -> T:
+    """Run ``action`` in a thread: still waiting half a second later (``why``), done once ``holder`` commits."""
+    results: list[T] = []
+    thread = threading.Thread(target=lambda: results.append(action()))
+    thread.start()
+    thread.join(timeout=0.5)
+    assert thread.is_alive(), why
+    holder.commit()
+    thread.join(timeout=10)
+    assert not thread.is_alive() and len(results) == 1, "it finished once the other transaction committed"
+    return results[0]
 
 
 def _get(uow_factory: UnitOfWorkFactory, key: str) -> OutboundMessage:
@@ -175,17 +191,11 @@ def test_two_reports_racing_for_one_uncertain_sms_settle_it_once(postgres_engine
     uow_factory = SqlAlchemyUnitOfWorkFactory(postgres_engine)
     _uncertain(uow_factory, clock, ("receipt", PHONE, "payment_receipt"))
     clock.advance(minutes=1)
-    results: list[bool] = []
     with uow_factory() as first:
         assert first.delivery_reports.adopt_uncertain(PHONE, clock.now() - WINDOW, clock.now(), "ATXid_1") \
             is RecipientMatch.ADOPTED
-        racer = threading.Thread(target=lambda: results.append(_report(uow_factory, clock, "ATXid_2", PHONE)))
-        racer.start()
-        racer.join(timeout=0.5)
-        assert racer.is_alive(), "the second report waits for the first one's row lock"
-        first.commit()
-    racer.join(timeout=10)
-    assert results == [False]
+        assert not _waits_for(first, lambda: _report(uow_factory, clock, "ATXid_2", PHONE),
+                              "the second report waits for the first one's row lock")
     assert _get(uow_factory, "receipt").provider_message_id == "ATXid_1"
 
 
@@ -238,17 +248,11 @@ def test_a_report_arriving_while_the_worker_records_the_send_waits_for_it(postgr
                                                                           clock: SettableClock) -> None:
     uow_factory = SqlAlchemyUnitOfWorkFactory(postgres_engine)
     message_id = _sending(uow_factory, clock)
-    results: list[bool] = []
     with uow_factory() as worker:
         record_sends(worker, [Settlement(message_id, MessageStatus.SENT, 1, clock.now(),
                                          provider_message_id="ATXid_race")])
-        report = threading.Thread(target=lambda: results.append(_report(uow_factory, clock, "ATXid_race", PHONE)))
-        report.start()
-        report.join(timeout=0.5)
-        assert report.is_alive(), "the report waits until the send is recorded (it would match nothing yet)"
-        worker.commit()
-    report.join(timeout=10)
-    assert results == [True]
+        assert _waits_for(worker, lambda: _report(uow_factory, clock, "ATXid_race", PHONE),
+                          "the report waits until the send is recorded (it would match nothing yet)")
     assert _get(uow_factory, "race").status is MessageStatus.DELIVERED
 
 
@@ -270,12 +274,6 @@ def test_a_send_recorded_while_its_report_is_being_stored_waits_and_applies_it(p
                                                  provider_message_id="ATXid_race")])
                 worker.commit()
 
-        send = threading.Thread(target=record)
-        send.start()
-        send.join(timeout=0.5)
-        assert send.is_alive(), "the worker waits until the report is stored (it would find none yet)"
-        receiver.commit()
-    send.join(timeout=10)
-    assert not send.is_alive()
+        _waits_for(receiver, record, "the worker waits until the report is stored (it would find none yet)")
     row = _get(uow_factory, "race")
     assert (row.status, row.provider_message_id) == (MessageStatus.DELIVERED, "ATXid_race")
