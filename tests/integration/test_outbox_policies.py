@@ -10,6 +10,7 @@ from core.domain.delivery import DeliveryOutcome, DeliveryResult
 from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage, sms_message
 from core.domain.quiet_hours import QuietHours
 from core.services.outbox_worker import deliver_due
+from gateway.africastalking.sms import PROVIDER as AT  # its import registers the statuses this report carries
 from tests.support.clock import SettableClock
 
 
@@ -72,7 +73,7 @@ def test_an_operator_may_queue_again_uncertain_messages_no_report_settled(
     queue("young")
     deliver_due(Unsure(), uow_factory=uow_factory, clock=clock)
     with uow_factory() as uow:  # a delivery report settled this one's fate
-        assert uow.delivery_reports.apply("at", "ATXid_reported", "Failed", "DeliveryFailure", clock.now())
+        assert uow.delivery_reports.apply(AT, "ATXid_reported", "Failed", "DeliveryFailure", clock.now())
         uow.commit()
     with uow_factory() as uow:
         assert uow.outbox.requeue_uncertain(clock.now() - timedelta(minutes=30), clock.now()) == 1
