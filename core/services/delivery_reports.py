@@ -11,7 +11,6 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 
-from core.domain.delivery import Settlement
 from core.domain.delivery_reports import DeliveryReport, RecipientMatch
 from core.domain.errors import InvalidPhoneNumberError
 from core.domain.msisdn import Msisdn
@@ -45,18 +44,18 @@ def record_delivery_report(report: DeliveryReport, *, uow: UnitOfWork,
         return matched
 
 
-def record_sends(uow: UnitOfWork, settlements: Sequence[Settlement]) -> None:
-    """Write the worker's settlements, then apply the reports that came before their provider id was recorded.
+def apply_early_reports(uow: UnitOfWork, provider_message_ids: Sequence[str]) -> int:
+    """Apply the stored reports of sends just recorded, in arrival order; how many there were.
 
     A fast provider (Kannel's SMSC, an operator's) can report a delivery before the worker has written the
-    send's result; that report was stored matching no message, and is applied here, in arrival order. A
-    report being stored while this runs waits for it (:meth:`await_sends_in_flight`), or this waits for the
-    report: the lookup is a statement after the writes, which wait for the report's locks.
+    send's result: that report was stored matching no message. Run after the sends' results are written: a
+    report stored meanwhile either waited for those writes (:meth:`await_sends_in_flight`) and matched, or
+    made them wait, and is then found here.
     """
-    provider_ids = [s.provider_message_id for s in settlements if s.provider_message_id]
-    uow.outbox.settle_many(sorted(settlements, key=lambda s: s.message_id))  # locked in id order, as a report does
-    for report in uow.delivery_reports.for_provider_ids(provider_ids):
+    reports = uow.delivery_reports.for_provider_ids(provider_message_ids)
+    for report in reports:
         _apply(uow, report)
+    return len(reports)
 
 
 def settle_from_stored_reports(uow: UnitOfWork, recipient: Msisdn, reports: list[DeliveryReport],

@@ -13,7 +13,7 @@ from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage, b
 from core.domain.quiet_hours import QUIET_PURPOSES, QuietHours
 from core.domain.uncertain_sms import carry_retry_note
 from core.ports import Clock, GroupTransport, Transport, UnitOfWork, UnitOfWorkFactory
-from core.services.delivery_reports import record_sends
+from core.services.delivery_reports import apply_early_reports
 from core.services.uncertain_sms import sweep_uncertain
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,8 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
     unit of work records the results of the previous call and marks this call's messages as started,
     so a worker killed at any instant leaves at most the messages of one call (the one in flight, or
     the one just answered) uncertain, each settled by its own delivery report, never re-sent blindly;
-    the ones not yet started stay ``sending`` until the lease runs out, then are claimed again.
+    the ones not yet started stay ``sending`` until the lease runs out, then are claimed again. The last
+    unit of work of the round also applies the delivery reports that came before their send's result.
     ``lease_s`` must exceed the transport's worst-case time for one call. A non-essential SMS to a
     phone that opted out is settled ``skipped`` instead of being sent.
     """
@@ -78,6 +79,7 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
         send_before = lease_until - timedelta(seconds=lease_s * LEASE_SAFETY_SHARE)
         counts: Counter[str] = Counter()
         pending: list[Settlement] = []  # written with the next call's start, or at the end of the round
+        provider_ids: list[str] = []  # of the round's sends
         for message in claimed:
             if message.message_id in opted_out:
                 log.info("outbox message %s: recipient opted out, skipped (%s)", message.message_id,
@@ -99,7 +101,7 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
                 group = [m for m in group if m.purpose not in QUIET_PURPOSES]
                 if not group:
                     continue
-            record_sends(uow, pending)  # the previous call's results, and this call's start, at once:
+            uow.outbox.settle_many(pending)  # the previous call's results, and this call's start, at once:
             uow.outbox.start_attempts([_id(m) for m in group], now)
             uow.commit()  # from here on, a worker that dies leaves this group uncertain
             pending = []
@@ -107,8 +109,11 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
                 settlement = _settle(message, result, clock=clock, policy=policy)
                 pending.append(settlement)
                 counts[_KIND[settlement.status]] += 1
+                if settlement.provider_message_id:
+                    provider_ids.append(settlement.provider_message_id)
         if pending:
-            record_sends(uow, pending)
+            uow.outbox.settle_many(pending)
+            apply_early_reports(uow, provider_ids)  # once a round: the reports that came before their send's result
             uow.commit()
     return WorkReport(sent=counts["sent"], retried=counts["retried"], failed=counts["failed"],
                       uncertain=counts["uncertain"], released=counts["released"], skipped=counts["skipped"])

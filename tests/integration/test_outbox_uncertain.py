@@ -18,7 +18,7 @@ from core.domain.delivery_reports import DeliveryReport, RecipientMatch
 from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage, sms_message
 from core.domain.uncertain_sms import GIVEN_UP_AFTER_RETRY_NOTE, GIVEN_UP_NOTE
 from core.ports import UnitOfWork, UnitOfWorkFactory
-from core.services.delivery_reports import record_delivery_report, record_sends
+from core.services.delivery_reports import apply_early_reports, record_delivery_report
 from core.services.outbox_worker import deliver_due, drain
 from core.services.uncertain_sms import UncertainSweep, sweep_uncertain
 from gateway.africastalking.sms import PROVIDER as AT  # its import registers the statuses these reports carry
@@ -218,18 +218,21 @@ class FastReportingTransport(Transport):
 @pytest.mark.parametrize("statuses", [("Success",), ("Success", "Sent"), ("Sent", "Success")])
 def test_a_delivery_reported_before_the_worker_records_the_send_is_not_lost(
         uow_factory: SqlAlchemyUnitOfWorkFactory, clock: SettableClock, statuses: tuple[str, ...]) -> None:
+    keys = ["fast1", "fast2", "fast3"]  # one round of three sends: the first ones' results are written before the last
     with uow_factory() as uow:
-        uow.outbox.add(sms_message(PHONE, "CNSS declaration recue", "statement", "fast", clock.now()))
+        for key in keys:
+            uow.outbox.add(sms_message(PHONE, f"CNSS declaration recue {key}", "statement", key, clock.now()))
         uow.commit()
     transport = FastReportingTransport(uow_factory, clock, *statuses)
 
-    assert deliver_due(transport, uow_factory=uow_factory, clock=clock).sent == 1
+    assert deliver_due(transport, uow_factory=uow_factory, clock=clock).sent == 3
 
-    assert transport.matched == [False] * len(statuses), "the reports came while the message was being sent"
-    row = _get(uow_factory, "fast")
-    assert (row.status, row.provider_message_id) == (MessageStatus.DELIVERED, "ATXid_fast")
-    assert _report(uow_factory, clock, "ATXid_fast", PHONE, "Sent"), "a late interim report matches"
-    assert _get(uow_factory, "fast").status is MessageStatus.DELIVERED, "and changes nothing after a delivery"
+    assert transport.matched == [False] * 3 * len(statuses), "the reports came while their message was being sent"
+    rows = [_get(uow_factory, key) for key in keys]
+    assert [(r.status, r.provider_message_id) for r in rows] == [
+        (MessageStatus.DELIVERED, f"ATXid_{key}") for key in keys]
+    assert _report(uow_factory, clock, "ATXid_fast1", PHONE, "Sent"), "a late interim report matches"
+    assert _get(uow_factory, "fast1").status is MessageStatus.DELIVERED, "and changes nothing after a delivery"
 
 
 def _sending(uow_factory: UnitOfWorkFactory, clock: SettableClock) -> int:
@@ -249,8 +252,8 @@ def test_a_report_arriving_while_the_worker_records_the_send_waits_for_it(postgr
     uow_factory = SqlAlchemyUnitOfWorkFactory(postgres_engine)
     message_id = _sending(uow_factory, clock)
     with uow_factory() as worker:
-        record_sends(worker, [Settlement(message_id, MessageStatus.SENT, 1, clock.now(),
-                                         provider_message_id="ATXid_race")])
+        worker.outbox.settle_many([Settlement(message_id, MessageStatus.SENT, 1, clock.now(),
+                                              provider_message_id="ATXid_race")])
         assert _waits_for(worker, lambda: _report(uow_factory, clock, "ATXid_race", PHONE),
                           "the report waits until the send is recorded (it would match nothing yet)")
     assert _get(uow_factory, "race").status is MessageStatus.DELIVERED
@@ -270,8 +273,9 @@ def test_a_send_recorded_while_its_report_is_being_stored_waits_and_applies_it(p
 
         def record() -> None:
             with uow_factory() as worker:
-                record_sends(worker, [Settlement(message_id, MessageStatus.SENT, 1, clock.now(),
-                                                 provider_message_id="ATXid_race")])
+                worker.outbox.settle_many([Settlement(message_id, MessageStatus.SENT, 1, clock.now(),
+                                                      provider_message_id="ATXid_race")])
+                assert apply_early_reports(worker, ["ATXid_race"]) == 1
                 worker.commit()
 
         _waits_for(receiver, record, "the worker waits until the report is stored (it would find none yet)")

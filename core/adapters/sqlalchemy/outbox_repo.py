@@ -150,7 +150,10 @@ class SqlAlchemyOutboxRepository:
             t.outbound_messages.c.id == message_id).values(**values))
 
     def settle_many(self, settlements: Sequence[Settlement]) -> None:
-        """:meth:`settle` for several messages in one statement (one round trip with psycopg's pipeline)."""
+        """:meth:`settle` for several messages in one statement (one round trip with psycopg's pipeline).
+
+        Rows are written in id order, the order in which a delivery report locks the SMS being sent.
+        """
         if not settlements:
             return
         sent = (MessageStatus.SENT, MessageStatus.DELIVERED)
@@ -158,7 +161,7 @@ class SqlAlchemyOutboxRepository:
             {"m_id": s.message_id, "m_status": s.status.value, "m_attempts": s.attempts, "m_error": s.error,
              "m_next": s.next_attempt_at, "m_keep_start": s.status is MessageStatus.UNCERTAIN,
              "m_sent": s.status in sent, "m_at": s.at, "m_pid": s.provider_message_id, "m_body": s.body}
-            for s in settlements])
+            for s in sorted(settlements, key=lambda s: s.message_id)])
 
     def requeue_uncertain(self, older_than: datetime, now: datetime) -> int:
         """Queue again the uncertain messages queued before ``older_than`` that no delivery report settled.
