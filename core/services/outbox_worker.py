@@ -63,7 +63,8 @@ def deliver_due(transport: Transport, *, uow_factory: UnitOfWorkFactory, clock: 
     so a worker killed at any instant leaves at most the messages of one call (the one in flight, or
     the one just answered) uncertain, each settled by its own delivery report, never re-sent blindly;
     the ones not yet started stay ``sending`` until the lease runs out, then are claimed again. The last
-    unit of work of the round also applies the delivery reports that came before their send's result.
+    unit of work of the round also applies the delivery reports that came before their send's result (a
+    worker killed before then leaves such a message ``sent``, its report stored but not applied).
     ``lease_s`` must exceed the transport's worst-case time for one call. A non-essential SMS to a
     phone that opted out is settled ``skipped`` instead of being sent.
     """

@@ -19,7 +19,7 @@ _IN_FLIGHT = sa.select(t.outbound_messages.c.id).where(
     t.outbound_messages.c.channel == MessageChannel.SMS.value,
     t.outbound_messages.c.attempt_started_at.is_not(None)).order_by(t.outbound_messages.c.id).with_for_update()
 
-# Built once: the worker runs it for every send it records (a select built per call costs twice the CPU).
+# Built once: the worker runs it every round (a select built per call costs about twice the CPU).
 _FOR_PROVIDER_IDS = sa.select(t.delivery_reports).where(t.delivery_reports.c.provider_message_id.in_(
     sa.bindparam("ids", expanding=True))).order_by(t.delivery_reports.c.id)
 
