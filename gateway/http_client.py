@@ -1,6 +1,8 @@
-"""A provider transport's HTTP connection: kept alive between sends, renewed after it sat idle."""
+"""A provider transport's HTTP side: its connection (kept alive, renewed after it sat idle), what counts as
+nothing sent, and the excerpt of a provider's answer fit to keep on record."""
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +14,7 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnection
 # A kept-alive connection idle longer than this is closed before the next send: a server that dropped it
 # meanwhile would otherwise fail the send after the request was written, which counts as uncertain.
 IDLE_RECONNECT_S: Final = 4.0
+_PHONE_LIKE: Final = re.compile(r"\+?\d[\d ]{5,}\d")
 
 
 # Failures of a request before any byte of it reached the server: sending again cannot duplicate anything.
@@ -30,6 +33,11 @@ def nothing_sent(exc: requests.exceptions.RequestException) -> bool:
         return False
     cause = exc.args[0] if exc.args else None
     return isinstance(cause, MaxRetryError) and isinstance(cause.reason, (NewConnectionError, ConnectTimeoutError))
+
+
+def answer_excerpt(text: str) -> str:
+    """A provider's answer for the record: one line, at most 200 characters, phone-like digit runs masked."""
+    return _PHONE_LIKE.sub("***", " ".join(text.split()))[:200]
 
 
 class KeptAliveClient:

@@ -13,9 +13,9 @@ import requests
 from africastalking.Service import AfricasTalkingException, validate_phone  # type: ignore[import-untyped]
 
 from core.domain.delivery import DeliveryOutcome, DeliveryResult
-from core.domain.msisdn import Msisdn
+from core.domain.msisdn import mask_phone
 from core.domain.outbox import MessageChannel, OutboundMessage
-from gateway.http_client import KeptAliveClient, KeptAliveTransport, nothing_sent
+from gateway.http_client import KeptAliveClient, KeptAliveTransport, answer_excerpt, nothing_sent
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,6 @@ UNCERTAIN_CODES: Mapping[int, str] = {
     401: "RiskHold",  # held by AT's risk review: may still go out later, so never re-sent; its DLR settles it
 }
 _LOUD_CODES = frozenset({402, 405})  # an operator must act: sender id, account balance
-_PHONE_LIKE = re.compile(r"\+?\d[\d ]{5,}\d")
 _GATEWAY_TIMEOUT = re.compile(r"\b504\b|gateway time-?out", re.IGNORECASE)
 _AUTH_FAILED = re.compile(r"authentication", re.IGNORECASE)
 
@@ -129,7 +128,7 @@ class AfricasTalkingSmsTransport(KeptAliveTransport):
                 valid.append((index, message))
             else:  # the SDK would raise ValueError for the whole request before sending anything
                 log.warning("outbox message %s: recipient %s is not an international number", message.message_id,
-                            _masked(message.recipient))
+                            mask_phone(message.recipient))
                 results[index] = DeliveryResult.permanent("recipient is not an international number (+...)")
         if valid:
             sent = [message for _, message in valid]
@@ -151,7 +150,7 @@ class AfricasTalkingSmsTransport(KeptAliveTransport):
         return self._classify_all(ref, response)
 
     def _http_error(self, ref: _Ref, body: str) -> DeliveryResult:
-        excerpt = _redact(body)
+        excerpt = answer_excerpt(body)
         if _GATEWAY_TIMEOUT.search(body):  # AT's edge gave up waiting: the message may have been taken
             log.warning("outbox message %s to %s: AT answered a gateway timeout, outcome unknown", ref.ids, ref.who)
             return DeliveryResult.uncertain(f"http gateway timeout: {excerpt}")
@@ -183,11 +182,11 @@ class AfricasTalkingSmsTransport(KeptAliveTransport):
         data = _parsed(response)
         if data is None:
             log.warning("outbox message %s to %s: unreadable 2xx answer from AT (uncertain)", ref.ids, ref.who)
-            return ref.every(DeliveryResult.uncertain(f"unreadable answer: {_redact(str(response))}"))
+            return ref.every(DeliveryResult.uncertain(f"unreadable answer: {answer_excerpt(str(response))}"))
         summary = data.get("Message")
         recipients = data.get("Recipients")
         if not isinstance(recipients, list) or not recipients:
-            text = _redact(str(summary))
+            text = answer_excerpt(str(summary))
             if summary == "InvalidSenderId":
                 log.error("Africa's Talking refuses the sender id %r (outbox message %s): fix SMS_SENDER_ID; "
                           "SMS fail until then", self.sender_id, ref.ids)
@@ -203,14 +202,14 @@ class AfricasTalkingSmsTransport(KeptAliveTransport):
                 entry = entries[0] if entries else {}  # one recipient: its entry, whatever number AT wrote
             if entry is None:  # AT answered for others but not this one: it may still have taken it
                 log.warning("outbox message %s to %s: AT's answer lists no status for this recipient (uncertain)",
-                            message.message_id, _masked(message.recipient))
+                            message.message_id, mask_phone(message.recipient))
                 results.append(DeliveryResult.uncertain("no status for this recipient in AT's answer"))
                 continue
             results.append(self._classify(message, entry))
         return results
 
     def _classify(self, message: OutboundMessage, entry: Mapping[str, Any]) -> DeliveryResult:
-        who = _masked(message.recipient)
+        who = mask_phone(message.recipient)
         code = _int(entry.get("statusCode"))
         status = str(entry.get("status") or "")[:60]
         provider_id = _message_id(entry.get("messageId"))
@@ -244,7 +243,7 @@ class _Ref:
         first = messages[0]
         many = len(messages) > 1
         self.ids = f"{first.message_id}" + (f" and {len(messages) - 1} more" if many else "")
-        self.who = _masked(first.recipient) + (f" and {len(messages) - 1} more" if many else "")
+        self.who = mask_phone(first.recipient) + (f" and {len(messages) - 1} more" if many else "")
 
     def every(self, result: DeliveryResult) -> list[DeliveryResult]:
         """The same result for every message of the request."""
@@ -283,16 +282,3 @@ def _name(code: int | None) -> str:
         if code in table:
             return table[code]
     return ""
-
-
-
-def _masked(recipient: str) -> str:
-    try:
-        return Msisdn(recipient).masked
-    except Exception:  # noqa: BLE001 - a malformed number must still be logged safely
-        return "+***"
-
-
-def _redact(text: str) -> str:
-    """Provider text for the record: one line, at most 200 characters, phone-like digit runs masked."""
-    return _PHONE_LIKE.sub("***", " ".join(text.split()))[:200]

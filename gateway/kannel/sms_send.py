@@ -10,9 +10,9 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from core.domain.delivery import DeliveryOutcome, DeliveryResult
-from core.domain.msisdn import Msisdn
+from core.domain.msisdn import mask_phone
 from core.domain.outbox import MessageChannel, OutboundMessage
-from gateway.http_client import KeptAliveClient, KeptAliveTransport, nothing_sent
+from gateway.http_client import KeptAliveClient, KeptAliveTransport, answer_excerpt, nothing_sent
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,6 @@ PROVIDER_ID_PREFIX: Final = "kannel-"
 # The bodies of smsbox's 202 answers that mean the message was taken (user guide, "SMS Push reply codes").
 ACCEPTED_BODIES: Final = ("0:", "3:")  # "0: Accepted for delivery", "3: Queued for later delivery"
 _AUTH_FAILED: Final = re.compile(r"authori[sz]ation failed", re.IGNORECASE)
-_PHONE_LIKE: Final = re.compile(r"\+?\d[\d ]{5,}\d")
 # Characters a dlr-url may carry verbatim: Kannel reads every '%' in it as one of its escapes (%d, %p, ...),
 # so the key and the id must never need percent-encoding themselves.
 _URL_SAFE: Final = re.compile(r"[A-Za-z0-9._~-]+")
@@ -128,7 +127,7 @@ class KannelSmsTransport(KeptAliveTransport):
 
     def send(self, message: OutboundMessage) -> DeliveryResult:
         """Send one SMS and classify Kannel's answer; never raises for a Kannel or network failure."""
-        who = _masked(message.recipient)
+        who = mask_phone(message.recipient)
         provider_id = self.provider_message_id(message)
         try:
             with self._http.sending() as session:
@@ -140,7 +139,7 @@ class KannelSmsTransport(KeptAliveTransport):
 
     def _classify(self, message: OutboundMessage, who: str, provider_id: str, status: int,
                   body: str) -> DeliveryResult:
-        excerpt = _redact(body)
+        excerpt = answer_excerpt(body)
         label = f"http {status}: {excerpt}".rstrip(": ")
         if 200 <= status < 300:
             if body.strip().startswith(ACCEPTED_BODIES):
@@ -177,13 +176,3 @@ class KannelSmsTransport(KeptAliveTransport):
         log.warning("outbox message %s to %s: connection lost after the request was sent (%s), uncertain",
                     message.message_id, who, name)
         return DeliveryResult(DeliveryOutcome.UNCERTAIN, provider_id, f"network: {name} after the request was sent")
-
-
-
-def _masked(recipient: str) -> str:
-    return Msisdn(recipient).masked if recipient else "****"
-
-
-def _redact(text: str) -> str:
-    """Kannel's answer for the record: one line, at most 200 characters, phone-like digit runs masked."""
-    return _PHONE_LIKE.sub("***", " ".join(text.split()))[:200]
