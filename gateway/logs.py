@@ -78,15 +78,26 @@ def _masking_record_factory(base: Any) -> Any:
 _CALLBACK_QUERY: Final = re.compile(r"(/gateway/[^\s?\"]*)\?[^\s\"]*")
 
 
-class _HideCallbackQueries(logging.Filter):
-    """Drops the query string of provider callbacks from the HTTP server's request lines (``flask run``)."""
+class _RewriteLines(logging.Filter):
+    """Rewrites the lines of one logger: every match of ``pattern`` replaced by ``replacement``."""
+
+    def __init__(self, pattern: re.Pattern[str], replacement: str) -> None:
+        super().__init__()
+        self.pattern, self.replacement = pattern, replacement
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        hidden = _CALLBACK_QUERY.sub(r"\1?[query hidden]", message)
+        hidden = self.pattern.sub(self.replacement, message)
         if hidden != message:
             record.msg, record.args = hidden, None
         return True
+
+
+def hide_in_lines(logger_name: str, pattern: re.Pattern[str], replacement: str) -> None:
+    """Have ``logger_name``'s lines show ``replacement`` for ``pattern`` (installed once, however often asked)."""
+    target = logging.getLogger(logger_name)
+    if not any(isinstance(f, _RewriteLines) and f.pattern is pattern for f in target.filters):
+        target.addFilter(_RewriteLines(pattern, replacement))
 
 
 def configure_logging(level: str = "INFO", fmt: str = "json", session_key: str | None = None) -> None:
@@ -107,9 +118,7 @@ def configure_logging(level: str = "INFO", fmt: str = "json", session_key: str |
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root.setLevel(level)
-    server_log = logging.getLogger("werkzeug")
-    if not any(isinstance(f, _HideCallbackQueries) for f in server_log.filters):
-        server_log.addFilter(_HideCallbackQueries())
+    hide_in_lines("werkzeug", _CALLBACK_QUERY, r"\1?[query hidden]")  # the request lines of ``flask run``
 
 
 def hashed_session(provider: str, session_id: str) -> str:

@@ -13,6 +13,7 @@ from core.domain.delivery import DeliveryOutcome, DeliveryResult
 from core.domain.msisdn import mask_phone
 from core.domain.outbox import MessageChannel, OutboundMessage
 from gateway.http_client import KeptAliveClient, KeptAliveTransport, answer_excerpt, nothing_sent
+from gateway.logs import hide_in_lines
 
 log = logging.getLogger(__name__)
 
@@ -28,22 +29,7 @@ _AUTH_FAILED: Final = re.compile(r"authori[sz]ation failed", re.IGNORECASE)
 _URL_SAFE: Final = re.compile(r"[A-Za-z0-9._~-]+")
 # urllib3 logs every request line at DEBUG, the sendsms query included: these values are hidden from it.
 _QUERY_SECRETS: Final = re.compile(r"(?<=[?&])(password|pass|to|text|dlr-url)=[^&\s\"]*")
-
-
-class _HideSendsmsSecrets(logging.Filter):
-    """Masks the password, recipient, text and dlr-url of a sendsms query in urllib3's request log lines."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        hidden = _QUERY_SECRETS.sub(lambda found: f"{found.group(1)}=***", message)
-        if hidden != message:
-            record.msg, record.args = hidden, None
-        return True
-
-
-_URLLIB3_LOG = logging.getLogger("urllib3.connectionpool")
-if not any(isinstance(f, _HideSendsmsSecrets) for f in _URLLIB3_LOG.filters):
-    _URLLIB3_LOG.addFilter(_HideSendsmsSecrets())
+hide_in_lines("urllib3.connectionpool", _QUERY_SECRETS, r"\1=***")
 
 
 class KannelSmsTransport(KeptAliveTransport):
