@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, datetime, timedelta
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Final
 from urllib.parse import unquote_to_bytes
 

@@ -77,6 +77,11 @@ class KeptAliveTransport:
     _http: KeptAliveClient
 
     @property
+    def timeout(self) -> tuple[float, float]:
+        """(connect, read) seconds of every request."""
+        return self._http.timeout
+
+    @property
     def max_send_s(self) -> float:
         """The longest one send can take (connect + read timeouts); a worker's lease must leave room for it."""
         return self._http.max_send_s

@@ -74,7 +74,6 @@ class AfricasTalkingSmsTransport(KeptAliveTransport):
         self._http = KeptAliveClient(timeout)
         self.username = username
         self.sender_id = sender_id or None
-        self.timeout = self._http.timeout
         # The 2.0.3 constructor takes (username, api_key) only: the timeout goes with each send().
         self._sms: Any = africastalking.SMSService(username, api_key)
         if base_url:

@@ -32,7 +32,8 @@ guard(blueprint, "Freeflow", allowed)
 def ussd_hop() -> tuple[str, int, dict[str, str]]:
     """A hop the USSD edge left to Flask (refused here when malformed), or the cleanup call of a session."""
     names = parameter_names(current_app.config.get("FREEFLOW_PARAM_NAMES"))
-    return answer_callback(parse_freeflow_request(request.args.to_dict(), names), USSD_PATH, format_freeflow_reply, format_session_end)
+    return answer_callback(parse_freeflow_request(request.args.to_dict(), names), USSD_PATH, format_freeflow_reply,
+                           format_session_end)
 
 
 def hop_routes(config: Mapping[str, Any]) -> list[HopRoute]:

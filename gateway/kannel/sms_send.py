@@ -83,7 +83,6 @@ class KannelSmsTransport(KeptAliveTransport):
         self.smsc = smsc or None
         self.sender_id = sender_id or None
         self._http = KeptAliveClient(timeout, trust_env=False)  # no proxy from the environment before Kannel
-        self.timeout = self._http.timeout
 
     def __repr__(self) -> str:
         return f"KannelSmsTransport({self.username!r}, {self.endpoint!r})"  # never the password
