@@ -17,7 +17,7 @@ from core.domain.individual_accounts import DeclaredPay, Employment
 from core.domain.msisdn import Msisdn
 from core.domain.operations import UssdSessionReport
 from core.domain.outbox import MessageChannel, MessageStatus, OutboundMessage
-from core.domain.parties import Employer, HolderKind, InsuredPerson
+from core.domain.parties import Employer, HolderKind, InsuredPerson, PhoneAccount
 from core.domain.payment_references import PaymentReference
 from core.domain.payments import Payment
 from core.domain.periods import ContributionPeriod
@@ -66,6 +66,10 @@ class PhoneDirectory(Protocol):
 
     def all_msisdns(self) -> list[str]:
         """The registered phones (E.164), each once."""
+        ...
+
+    def accounts_on(self, msisdn: Msisdn) -> list[PhoneAccount]:
+        """The accounts registered on ``msisdn`` with their PIN state, employers first, by number (one query)."""
         ...
 
 

@@ -25,7 +25,7 @@ from core.services import quitus_verification
 from core.services import enrolment
 from core.services.accounts import AccountSummary, get_employer
 from core.services.credentials import CredentialStatus, PinCheck
-from core.services.directory import PhoneHolders
+from core.services.directory import CallerAccounts, PhoneHolders
 from core.services.payment_references import ReferenceView
 from core.services.quitus_verification import QuitusCheck
 from menus.limits import AbuseLimits
@@ -36,7 +36,7 @@ Notify = Callable[[PaymentReference], Sequence[OutboundMessage]]
 # Calls that only read for a screen (or check a PIN): when one outlives the hop's deadline there is no
 # result worth texting, so the caller is asked to try again instead of being promised an SMS.
 LOOKUPS = frozenset({
-    "holders", "credential_status", "check_pin", "company_name", "account_summary", "follow_reference",
+    "holders", "caller", "credential_status", "check_pin", "company_name", "account_summary", "follow_reference",
     "preview_declaration", "declaration_start", "find_worker", "preview_worker_declaration", "declared_periods",
     "quitus_status", "verify_quitus", "requests_of", "activity_of", "individual_account", "simulate_own_pension",
     "simulate_typed_pension", "pension_ages", "typed_pension_ages",
@@ -63,6 +63,7 @@ class ScreenBackend(Protocol):
     def seal_key(self) -> bytes: ...
 
     def holders(self, msisdn: Msisdn) -> PhoneHolders: ...
+    def caller(self, msisdn: Msisdn) -> CallerAccounts: ...
     def credential_status(self, kind: HolderKind, number: str) -> CredentialStatus: ...
     def check_pin(self, kind: HolderKind, number: str, pin: str) -> PinCheck: ...
     def set_pin(self, kind: HolderKind, number: str, pin: str) -> None: ...
@@ -114,8 +115,12 @@ class Backend:
     seal_key: bytes = b"development-only-key"  # keys typed secrets kept for a few minutes (GATEWAY_SECRET_KEY)
 
     def holders(self, msisdn: Msisdn) -> PhoneHolders:
-        """Accounts registered on a phone."""
-        return directory.holders_of(msisdn, uow=self.uow_factory(), clock=self.clock, policy=self.pin_policy)
+        """Accounts registered on a phone, as whole records."""
+        return directory.holders_of(msisdn, uow=self.uow_factory())
+
+    def caller(self, msisdn: Msisdn) -> CallerAccounts:
+        """Who is calling: the phone's accounts and, for a sole account, its PIN state (one query)."""
+        return directory.caller_accounts(msisdn, uow=self.uow_factory(), clock=self.clock, policy=self.pin_policy)
 
     def registered_phones(self) -> list[str]:
         """Every registered phone (E.164)."""

@@ -6,8 +6,7 @@ from typing import Any
 
 import orjson
 
-from core.domain.parties import HolderKind
-from core.services.directory import PhoneHolders
+from core.domain.parties import PhoneAccount
 from menus.context import Ctx
 
 log = logging.getLogger(__name__)
@@ -15,12 +14,9 @@ log = logging.getLogger(__name__)
 Account = dict[str, str]  # {"kind", "number", "name"}: what the account choice shows and binds
 
 
-def accounts_of(holders: PhoneHolders) -> list[Account]:
+def accounts_of(found: tuple[PhoneAccount, ...]) -> list[Account]:
     """The accounts of a phone, employers first, as the session keeps them."""
-    accounts = [{"kind": HolderKind.EMPLOYER.value, "number": e.employer_number, "name": e.company_name}
-                for e in holders.employers]
-    return accounts + [{"kind": HolderKind.INSURED.value, "number": p.insured_number, "name": p.full_name}
-                       for p in holders.insured_persons]
+    return [{"kind": account.kind.value, "number": account.number, "name": account.name} for account in found]
 
 
 def caller_accounts(ctx: Ctx) -> list[Account]:
@@ -29,9 +25,9 @@ def caller_accounts(ctx: Ctx) -> list[Account]:
         cached = _decode(ctx.caller)
         if cached is not None:
             return cached
-    holders = ctx.call(ctx.backend.holders, ctx.msisdn)
-    accounts = accounts_of(holders)
-    ctx.caller_status = holders.sole_credential
+    caller = ctx.call(ctx.backend.caller, ctx.msisdn)
+    accounts = accounts_of(caller.accounts)
+    ctx.caller_status = caller.sole_credential
     ctx.caller_found = orjson.dumps(accounts).decode()
     return accounts
 

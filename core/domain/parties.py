@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from core.domain.errors import InvalidIdentifierError
 from core.domain.msisdn import Msisdn
@@ -56,3 +56,19 @@ class InsuredPerson:
         """Age in whole years on ``day``."""
         before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
         return day.year - self.date_of_birth.year - int(before_birthday)
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneAccount:
+    """One account registered on a phone as a caller's first screen needs it: who, and the state of its PIN.
+
+    ``pin_set`` is False before the account's PIN is activated; ``locked_until`` and ``lockouts`` are
+    the credential's (``PinPolicy`` tells a lock or a block from them). No PIN hash travels with it.
+    """
+
+    kind: HolderKind
+    number: str
+    name: str
+    pin_set: bool = False
+    locked_until: datetime | None = None
+    lockouts: int = 0

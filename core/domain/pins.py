@@ -134,7 +134,11 @@ class PinPolicy:
 
     def blocks(self, credential: Credential) -> bool:
         """True when only an agent may unlock the credential."""
-        return credential.lockouts > len(self.lock_steps)
+        return self.blocks_after(credential.lockouts)
+
+    def blocks_after(self, lockouts: int) -> bool:
+        """True when ``lockouts`` locks since the last correct PIN leave only an agent able to unlock it."""
+        return lockouts > len(self.lock_steps)
 
     def attempts_left(self, credential: Credential) -> int:
         """Wrong PINs the holder may still type before the next lock."""

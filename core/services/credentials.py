@@ -6,7 +6,7 @@ from datetime import datetime
 
 from core.domain.activity import ActivityEntry, ActivityKind
 from core.domain.errors import CredentialNotSetError
-from core.domain.parties import HolderKind
+from core.domain.parties import HolderKind, PhoneAccount
 from core.domain.pins import Credential, PinHasher, PinPolicy, validate_new_pin, validate_pin
 from core.ports import Clock, UnitOfWork
 
@@ -42,10 +42,20 @@ def status_of(credential: Credential | None, *, clock: Clock, policy: PinPolicy 
     """The PIN state shown before a PIN is asked: none set, locked until when, or blocked."""
     if credential is None:
         return CredentialStatus(False, None)
-    if policy.blocks(credential):
+    return _set_pin_status(credential.locked_until, credential.lockouts, clock=clock, policy=policy)
+
+
+def account_status(account: PhoneAccount, *, clock: Clock, policy: PinPolicy = PinPolicy()) -> CredentialStatus:
+    """``status_of`` for an account read with the phone's accounts (``PhoneDirectory.accounts_on``)."""
+    if not account.pin_set:
+        return CredentialStatus(False, None)
+    return _set_pin_status(account.locked_until, account.lockouts, clock=clock, policy=policy)
+
+
+def _set_pin_status(locked_until: datetime | None, lockouts: int, *, clock: Clock, policy: PinPolicy) -> CredentialStatus:
+    if policy.blocks_after(lockouts):
         return CredentialStatus(True, None, blocked=True)
-    locked = credential.locked_until if credential.locked_until and credential.locked_until > clock.now() else None
-    return CredentialStatus(True, locked)
+    return CredentialStatus(True, locked_until if locked_until and locked_until > clock.now() else None)
 
 
 def check_pin(

@@ -6,21 +6,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.domain.msisdn import Msisdn
-from core.domain.parties import Employer, HolderKind, InsuredPerson
+from core.domain.parties import Employer, InsuredPerson, PhoneAccount
 from core.domain.pins import PinPolicy
 from core.ports import Clock, PhoneRegistrations, UnitOfWork
-from core.services.credentials import CredentialStatus, status_of
+from core.services.credentials import CredentialStatus, account_status
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class PhoneHolders:
-    """Accounts reachable from one phone (an accountant may hold several employers)."""
+    """Accounts reachable from one phone (an accountant may hold several employers), as whole records."""
 
     employers: tuple[Employer, ...]
     insured_persons: tuple[InsuredPerson, ...]
-    sole_credential: CredentialStatus | None = None  # the PIN state of the only account, read with it (or None)
 
     @property
     def is_registered(self) -> bool:
@@ -28,21 +27,35 @@ class PhoneHolders:
         return bool(self.employers or self.insured_persons)
 
 
-def holders_of(msisdn: Msisdn, *, uow: UnitOfWork, clock: Clock, policy: PinPolicy = PinPolicy()) -> PhoneHolders:
-    """Look the phone up among registered employer and insured phones.
+@dataclass(frozen=True, slots=True)
+class CallerAccounts:
+    """Who is calling, as a session's first screen needs it: the phone's accounts, and the PIN state of the
+    only one (None when the phone holds none or several: the state is read when one is chosen)."""
 
-    A phone with a single account also gets that account's PIN state from the same unit of work (the first
-    hop of a login needs both: one transaction instead of two).
+    accounts: tuple[PhoneAccount, ...]
+    sole_credential: CredentialStatus | None = None
+
+    @property
+    def is_registered(self) -> bool:
+        """True when the phone belongs to at least one account."""
+        return bool(self.accounts)
+
+
+def holders_of(msisdn: Msisdn, *, uow: UnitOfWork) -> PhoneHolders:
+    """The employers and insured persons registered on a phone, with all their attributes (SMS keywords)."""
+    with uow:
+        return PhoneHolders(tuple(uow.employers.list_by_phone(msisdn)), tuple(uow.insured_persons.list_by_phone(msisdn)))
+
+
+def caller_accounts(msisdn: Msisdn, *, uow: UnitOfWork, clock: Clock, policy: PinPolicy = PinPolicy()) -> CallerAccounts:
+    """Who is calling: the accounts on a phone and, when there is only one, its PIN state, in one query.
+
+    The first hop of every login asks this, for a phone it has mostly never seen (new phone, new lookup).
     """
     with uow:
-        employers = tuple(uow.employers.list_by_phone(msisdn))
-        insured_persons = tuple(uow.insured_persons.list_by_phone(msisdn))
-        sole = None
-        if len(employers) + len(insured_persons) == 1:
-            kind, number = ((HolderKind.EMPLOYER, employers[0].employer_number) if employers
-                            else (HolderKind.INSURED, insured_persons[0].insured_number))
-            sole = status_of(uow.credentials.get(kind, number), clock=clock, policy=policy)
-        return PhoneHolders(employers, insured_persons, sole)
+        accounts = tuple(uow.phones.accounts_on(msisdn))
+    sole = account_status(accounts[0], clock=clock, policy=policy) if len(accounts) == 1 else None
+    return CallerAccounts(accounts, sole)
 
 
 def registered_phones(*, uow: UnitOfWork) -> list[str]:

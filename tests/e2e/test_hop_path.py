@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from core.domain.msisdn import Msisdn
 from core.domain.parties import Employer
 from core.adapters.sqlalchemy import tables as t
-from core.services.directory import PhoneHolders
+from core.services.directory import CallerAccounts
 from tests.e2e.conftest import ACCOUNTANT_PHONE, Gateway
 from tests.support.spies import calls_to
 from tests.support.statements import statements_of
@@ -19,7 +19,7 @@ UNREGISTERED = "+22896123456"
 
 
 def _count_lookups(gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    return calls_to(monkeypatch, gateway.rt.ussd.backend, "holders", lambda msisdn: msisdn.e164)
+    return calls_to(monkeypatch, gateway.rt.ussd.backend, "caller", lambda msisdn: msisdn.e164)
 
 
 def test_a_phone_is_looked_up_once_then_read_from_the_cache_with_the_session(
@@ -51,13 +51,13 @@ def test_a_lookup_past_the_deadline_asks_to_try_again_and_promises_no_sms(
         gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:
     service = gateway.rt.ussd
     monkeypatch.setattr(service, "settings", type(service.settings)(hop_deadline=0.2))
-    real = service.backend.holders
+    real = service.backend.caller
 
-    def holders(msisdn: Msisdn) -> PhoneHolders:
+    def caller(msisdn: Msisdn) -> CallerAccounts:
         time.sleep(0.5)
         return real(msisdn)
 
-    monkeypatch.setattr(service.backend, "holders", holders)
+    monkeypatch.setattr(service.backend, "caller", caller)
     phone = gateway.phone(UNREGISTERED)
     screen = phone.dial()
     assert phone.ended and phone.hop_label == "common.service_busy" and "SMS" not in screen, screen

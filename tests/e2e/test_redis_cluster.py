@@ -110,7 +110,7 @@ def test_the_seventh_session_in_a_minute_is_refused(cluster_gateway: Gateway) ->
 
 def test_the_registry_is_refreshed_over_every_master_and_tells_a_stranger_without_a_lookup(
         cluster_gateway: Gateway, redis_cluster: RedisClusterServers, monkeypatch: pytest.MonkeyPatch) -> None:
-    lookups = calls_to(monkeypatch, cluster_gateway.rt.ussd.backend, "holders", lambda msisdn: msisdn.e164)
+    lookups = calls_to(monkeypatch, cluster_gateway.rt.ussd.backend, "caller", lambda msisdn: msisdn.e164)
     assert cluster_gateway.dial("+22896100001") == "public.home"  # the registry is stale: looked up, refreshed
     deadline = time.monotonic() + 10
     while sum(redis_cluster.keys_per_master("cnss:ussd:*:registry").values()) < REGISTRY_BUCKETS:

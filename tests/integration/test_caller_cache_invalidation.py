@@ -43,5 +43,5 @@ def test_seed_demo_tells_the_cache_of_each_phone_it_registers_once(
 def test_a_cache_that_cannot_be_told_is_logged_and_the_seed_stays(
         uow_factory: SqlAlchemyUnitOfWorkFactory, rulebook: RuleBook, caplog: pytest.LogCaptureFixture) -> None:
     assert seed_demo(uow_factory=uow_factory, clock=CLOCK, rulebook=rulebook, registrations=Recorder(fail=True))
-    assert holders_of(Msisdn.parse(DEMO_EMPLOYER.phone), uow=uow_factory(), clock=CLOCK).is_registered
+    assert holders_of(Msisdn.parse(DEMO_EMPLOYER.phone), uow=uow_factory()).is_registered
     assert "could not invalidate the caller cache" in caplog.text and DEMO_EMPLOYER.phone not in caplog.text

@@ -8,6 +8,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from core.adapters.sqlalchemy.database import make_engine
@@ -115,3 +117,20 @@ def test_disposing_the_engine_writes_the_buffer_first(engine: Engine, uow_factor
     log.record(record(0))
     engine.dispose()  # an app (or a test) letting its database go
     assert log.pending() == 0 and stored(uow_factory) == ["screen.0"]
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_in_the_middle_of_a_batch_keeps_the_batch_for_the_next_flush(
+        postgres_engine: Engine) -> None:
+    uow_factory = SqlAlchemyUnitOfWorkFactory(postgres_engine)
+    log = HopLog(uow_factory, batch=10, background=False)
+    log.record(record(0))
+    with uow_factory() as uow:  # the batch's connection dies after checkout, as when the server restarts
+        uow.hop_log.oldest()
+        backend = uow._connection.connection.driver_connection.info.backend_pid  # type: ignore[union-attr]
+        with postgres_engine.connect() as admin:
+            admin.exec_driver_sql(f"SELECT pg_terminate_backend({backend})")
+        with pytest.raises(sa.exc.OperationalError):  # SQLAlchemy's, as for any statement: the hop log retries it
+            uow.hop_log.add_many([record(0)])
+    assert log.flush() == 1 and (log.dropped, log.written) == (0, 1), "a fresh connection took the batch"
+    assert stored(uow_factory) == ["screen.0"]

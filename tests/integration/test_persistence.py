@@ -14,7 +14,7 @@ from core.domain.accounts import EntryKind, LedgerEntry
 from core.domain.activity import ActivityEntry, ActivityKind
 from core.domain.individual_accounts import DeclaredPay, Employment
 from core.domain.msisdn import Msisdn
-from core.domain.parties import Employer, HolderKind, InsuredPerson
+from core.domain.parties import Employer, HolderKind, InsuredPerson, PhoneAccount
 from core.domain.payment_references import PaymentReference, ReferenceStatus
 from core.domain.payments import Payment, PaymentChannel
 from core.domain.periods import ContributionPeriod, Periodicity
@@ -22,6 +22,7 @@ from core.domain.pins import Credential
 from core.domain.requests import CLAIM, ClaimCategory, RequestStatus, ServiceRequest
 from core.ports import DuplicateRecordError
 from tests.support.builders import add_employer
+from tests.support.statements import statements_of
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 MARCH = ContributionPeriod(2026, 3)
@@ -72,6 +73,31 @@ def test_a_phone_linked_to_several_employers_finds_them_all(uow_factory: SqlAlch
     with uow_factory() as uow:
         found = uow.employers.list_by_phone(Msisdn("+22870112233"))
     assert [e.employer_number for e in found] == ["1000001", "1000002"]
+
+
+def test_who_holds_a_phone_comes_in_one_statement_with_names_and_pin_states(
+        uow_factory: SqlAlchemyUnitOfWorkFactory) -> None:
+    shared = "+22870112233"
+    add_employer(uow_factory, "1000002", "PHARMACIE", (shared,))
+    add_employer(uow_factory, "1000001", "BOULANGERIE", ("+22890112233", shared))
+    locked_until = NOW + timedelta(minutes=30)
+    with uow_factory() as uow:
+        uow.insured_persons.add(InsuredPerson("2000001", "AKU Mawuena", date(1966, 3, 15), (Msisdn(shared),)))
+        uow.credentials.save(Credential(HolderKind.EMPLOYER, "1000001", "$cnsspin$x", 3, locked_until, 1))
+        uow.credentials.save(Credential(HolderKind.INSURED, "2000001", "$cnsspin$y", 0, None, 4))
+        uow.commit()
+    with uow_factory() as uow:
+        found: list[PhoneAccount] = []
+        statements = statements_of(uow_factory.engine, lambda: found.extend(uow.phones.accounts_on(Msisdn(shared))))
+        assert [q for q in statements if not q.startswith("BEGIN")] == statements[-1:], "one query"
+        assert found == [
+            PhoneAccount(HolderKind.EMPLOYER, "1000001", "BOULANGERIE", True, locked_until, 1),
+            PhoneAccount(HolderKind.EMPLOYER, "1000002", "PHARMACIE", False, None, 0),  # no PIN yet
+            PhoneAccount(HolderKind.INSURED, "2000001", "AKU Mawuena", True, None, 4),
+        ]
+        assert found[0].locked_until is not None and found[0].locked_until.tzinfo is not None, "UTC, as stored"
+        assert uow.phones.accounts_on(Msisdn("+22890112233")) == [found[0]]
+        assert uow.phones.accounts_on(Msisdn("+22899999999")) == []
 
 
 def test_insured_person_account_lines_round_trip(uow_factory: SqlAlchemyUnitOfWorkFactory) -> None:

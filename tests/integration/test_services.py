@@ -24,7 +24,7 @@ from core.domain.errors import (
 from core.domain.individual_accounts import DeclaredPay
 from core.domain.msisdn import Msisdn
 from core.domain.parameters import RuleBook
-from core.domain.parties import HolderKind, InsuredPerson
+from core.domain.parties import HolderKind, InsuredPerson, PhoneAccount
 from core.domain.payment_references import ReferenceStatus, parse_reference_code
 from core.domain.payments import PaymentChannel
 from core.domain.pension import PensionOutcome
@@ -34,7 +34,7 @@ from core.domain.requests import QUITUS, ClaimCategory, RequestStatus
 from core.services.accounts import contributor_account_summary
 from core.services.credentials import PinCheck, check_pin, credential_status, set_pin, unlock_pin
 from core.services.declarations import file_declaration
-from core.services.directory import holders_of
+from core.services.directory import caller_accounts, holders_of
 from core.services.insured import individual_account, simulate_own_pension, simulate_typed_pension
 from core.services.payment_references import follow_reference, issue_payment_reference
 from core.services.payments import record_payment
@@ -210,10 +210,12 @@ def test_pension_simulation_from_the_individual_account(uow_factory: Factory, ru
     assert (typed.outcome, typed.monthly_amount) == (PensionOutcome.EARLY_PENSION, 37_370)
     with pytest.raises(InsuredPersonNotFoundError):
         simulate_own_pension("2999999", 60, uow=uow_factory(), clock=at(2026, 11, 23), rulebook=rulebook)
-    holders = holders_of(Msisdn("+22899112233"), uow=uow_factory(), clock=at(2026, 11, 23))
+    holders = holders_of(Msisdn("+22899112233"), uow=uow_factory())
     assert holders.is_registered and holders.insured_persons == (person,) and holders.employers == ()
-    assert holders.sole_credential is not None and not holders.sole_credential.has_pin, "read with the accounts"
-    assert not holders_of(Msisdn("+22896000000"), uow=uow_factory(), clock=at(2026, 11, 23)).is_registered
+    assert not holders_of(Msisdn("+22896000000"), uow=uow_factory()).is_registered
+    caller = caller_accounts(Msisdn("+22899112233"), uow=uow_factory(), clock=at(2026, 11, 23))
+    assert caller.accounts == (PhoneAccount(HolderKind.INSURED, "2000001", person.full_name),)
+    assert caller.sole_credential is not None and not caller.sole_credential.has_pin, "read with the accounts"
 
 
 def test_pin_locks_escalate_are_kept_across_units_of_work_and_a_correct_pin_clears_them(

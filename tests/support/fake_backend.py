@@ -12,7 +12,7 @@ from core.domain.errors import EmployerNotFoundError, InsuredPersonNotFoundError
 from core.domain.individual_accounts import IndividualAccount
 from core.domain.msisdn import Msisdn
 from core.domain.parameters import RuleBook, default_rulebook
-from core.domain.parties import Employer, HolderKind, InsuredPerson
+from core.domain.parties import Employer, HolderKind, InsuredPerson, PhoneAccount
 from core.domain.payment_references import PaymentReference
 from core.domain.pension import PensionEstimate
 from core.domain.periods import ContributionPeriod
@@ -30,7 +30,7 @@ from core.ports import RequestWording
 from core.services import declarations, insured
 from core.services.accounts import AccountSummary
 from core.services.credentials import CredentialStatus, PinCheck
-from core.services.directory import PhoneHolders
+from core.services.directory import CallerAccounts, PhoneHolders
 from core.services.payment_references import ReferenceView
 from core.services.quitus_verification import UNKNOWN, QuitusCheck
 from menus.backend import Notify, ScreenBackend
@@ -118,6 +118,15 @@ class FakeBackend:
     def holders(self, msisdn: Msisdn) -> PhoneHolders:
         return PhoneHolders(tuple(e for e in self.employers.values() if msisdn in e.phones),
                             tuple(p for p in self.insured_persons.values() if msisdn in p.phones))
+
+    def caller(self, msisdn: Msisdn) -> CallerAccounts:
+        holders = self.holders(msisdn)
+        accounts = tuple([PhoneAccount(HolderKind.EMPLOYER, e.employer_number, e.company_name)
+                          for e in sorted(holders.employers, key=lambda e: e.employer_number)]
+                         + [PhoneAccount(HolderKind.INSURED, p.insured_number, p.full_name)
+                            for p in sorted(holders.insured_persons, key=lambda p: p.insured_number)])
+        sole = self.credential_status(accounts[0].kind, accounts[0].number) if len(accounts) == 1 else None
+        return CallerAccounts(accounts, sole)
 
     def credential_status(self, kind: HolderKind, number: str) -> CredentialStatus:
         return CredentialStatus((kind, number) in self.pins, None, self.failed_pins.get((kind, number), 0) >= PIN_TRIES)

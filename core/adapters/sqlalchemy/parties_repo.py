@@ -11,7 +11,7 @@ from core.adapters.sqlalchemy import tables as t
 from core.adapters.sqlalchemy.errors import duplicates_as_domain
 from core.domain.individual_accounts import DeclaredPay, Employment
 from core.domain.msisdn import Msisdn
-from core.domain.parties import Employer, HolderKind, InsuredPerson
+from core.domain.parties import Employer, HolderKind, InsuredPerson, PhoneAccount
 from core.domain.periods import ContributionPeriod, Periodicity
 
 
@@ -28,6 +28,12 @@ class SqlAlchemyPhoneDirectory:
     def all_msisdns(self) -> list[str]:
         """The registered phones (E.164), each once."""
         return list(self._connection.execute(sa.select(t.phones.c.msisdn).distinct()).scalars())
+
+    def accounts_on(self, msisdn: Msisdn) -> list[PhoneAccount]:
+        """The accounts on ``msisdn`` with their PIN state, employers first, by number: one statement."""
+        return [PhoneAccount(HolderKind(row.holder_kind), row.holder_number, row.name, row.pin_set,
+                             row.locked_until, row.lockouts or 0)
+                for row in self._connection.execute(_ACCOUNTS_ON, {"msisdn": msisdn.e164})]
 
 
 class _PhoneBook:
@@ -81,6 +87,28 @@ _HOLDERS_OF: Final = sa.select(t.phones.c.holder_number).where(
 ).order_by(t.phones.c.holder_number)
 _INSURED_BY_NUMBER: Final = sa.select(t.insured_persons).where(
     t.insured_persons.c.insured_number == sa.bindparam("number"))
+
+
+def _accounts_on() -> sa.Select[Any]:
+    """Who holds a phone, with each account's name and PIN state: the first hop of every login, in one query."""
+    phones, employers, persons, credentials = t.phones, t.employers, t.insured_persons, t.credentials
+    return (sa.select(phones.c.holder_kind, phones.c.holder_number,
+                      sa.func.coalesce(employers.c.company_name, persons.c.full_name).label("name"),
+                      credentials.c.holder_number.is_not(None).label("pin_set"), credentials.c.locked_until,
+                      credentials.c.lockouts)
+            .select_from(phones
+                         .outerjoin(employers, sa.and_(phones.c.holder_kind == HolderKind.EMPLOYER.value,
+                                                       employers.c.employer_number == phones.c.holder_number))
+                         .outerjoin(persons, sa.and_(phones.c.holder_kind == HolderKind.INSURED.value,
+                                                     persons.c.insured_number == phones.c.holder_number))
+                         .outerjoin(credentials, sa.and_(credentials.c.holder_kind == phones.c.holder_kind,
+                                                         credentials.c.holder_number == phones.c.holder_number)))
+            .where(phones.c.msisdn == sa.bindparam("msisdn"),
+                   sa.or_(employers.c.employer_number.is_not(None), persons.c.insured_number.is_not(None)))
+            .order_by(phones.c.holder_kind, phones.c.holder_number))  # "employer" sorts before "insured"
+
+
+_ACCOUNTS_ON: Final = _accounts_on()
 
 
 class SqlAlchemyEmployerRepository:
