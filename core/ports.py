@@ -112,6 +112,10 @@ class LedgerRepository(Protocol):
     def entries(self, employer_number: str) -> list[LedgerEntry]: ...
     def lock_account(self, employer_number: str) -> None: ...
 
+    def with_employer(self, employer_number: str) -> tuple[Employer, list[LedgerEntry]] | None:
+        """The employer (its phones not read) and every movement of its account, in one query; None if unknown."""
+        ...
+
 
 class PaymentReferenceRepository(Protocol):
     """Payment references by code."""

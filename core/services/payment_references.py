@@ -19,7 +19,7 @@ from core.domain.payment_references import (
 )
 from core.domain.periods import ContributionPeriod
 from core.ports import Clock, UnitOfWork
-from core.services.accounts import bring_surcharges_up_to_date, get_employer
+from core.services.accounts import current_account, get_employer
 
 _MAX_CODE_ATTEMPTS = 8
 
@@ -37,8 +37,7 @@ def issue_payment_reference(
     keep a reused reference from being texted twice.
     """
     with uow:
-        employer = get_employer(uow, employer_number)
-        account = bring_surcharges_up_to_date(uow, employer, clock=clock, rulebook=rulebook)
+        _, account = current_account(uow, employer_number, clock=clock, rulebook=rulebook)
         today, now = clock.today(), clock.now()
         if period is None:
             positions = [p for p in account.positions() if p.deadline < today and p.outstanding > 0]

@@ -28,7 +28,7 @@ from core.domain.requests import (
     quitus_eligibility,
 )
 from core.ports import Clock, RequestWording, UnitOfWork
-from core.services.accounts import bring_surcharges_up_to_date, get_employer
+from core.services.accounts import current_account, get_employer
 
 Random = Callable[[int], int]
 STATUS_SMS_PURPOSE = "request_status"
@@ -64,8 +64,7 @@ def file_request(
 def quitus_status(employer_number: str, *, uow: UnitOfWork, clock: Clock, rulebook: RuleBook) -> QuitusEligibility:
     """Whether the employer can get a quitus social today, surcharges included."""
     with uow:
-        employer = get_employer(uow, employer_number)
-        account = bring_surcharges_up_to_date(uow, employer, clock=clock, rulebook=rulebook)
+        _, account = current_account(uow, employer_number, clock=clock, rulebook=rulebook)
         uow.commit()
     return quitus_eligibility(account, clock.today())
 
@@ -76,8 +75,7 @@ def request_quitus(
 ) -> ServiceRequest:
     """File a quitus request; ``QuitusNotEligibleError`` (with the overdue amount) when something is overdue."""
     with uow:
-        employer = get_employer(uow, employer_number)
-        account = bring_surcharges_up_to_date(uow, employer, clock=clock, rulebook=rulebook)
+        _, account = current_account(uow, employer_number, clock=clock, rulebook=rulebook)
         eligibility = quitus_eligibility(account, clock.today())
         if not eligibility.eligible:
             uow.commit()

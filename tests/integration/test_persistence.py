@@ -128,6 +128,29 @@ def test_ledger_is_append_only_and_keeps_utc_times(uow_factory: SqlAlchemyUnitOf
     assert (stored.amount, stored.period, stored.kind) == (47_250, MARCH, EntryKind.CONTRIBUTION_DUE)
 
 
+def test_an_account_is_read_with_its_employer_in_one_query(uow_factory: SqlAlchemyUnitOfWorkFactory) -> None:
+    add_employer(uow_factory, "1000001", "BOULANGERIE", ("+22890112233",))
+    add_employer(uow_factory, "1000002", "PHARMACIE", ("+22870112233",))
+    due = LedgerEntry("1000001", EntryKind.CONTRIBUTION_DUE, 47_250, date(2026, 4, 5), NOW, period=MARCH)
+    paid = LedgerEntry("1000001", EntryKind.PAYMENT, 40_000, date(2026, 4, 10), NOW, reference="CNSS12345678")
+    with uow_factory() as uow:
+        uow.ledger.append(due)
+        uow.ledger.append(paid)
+        uow.commit()
+    with uow_factory() as uow:
+        found: list[object] = []
+        statements = statements_of(uow_factory.engine, lambda: found.append(uow.ledger.with_employer("1000001")))
+        assert [q for q in statements if not q.startswith("BEGIN")] == statements[-1:], "one query"
+        ((employer, entries),) = found  # type: ignore[misc]
+        assert (employer.employer_number, employer.company_name, employer.phones) == ("1000001", "BOULANGERIE", ())
+        assert entries == uow.ledger.entries("1000001") and [e.amount for e in entries] == [47_250, 40_000]
+        assert entries[0].recorded_at.tzinfo is not None
+        without_entries = uow.ledger.with_employer("1000002")
+        assert without_entries is not None and without_entries[0].company_name == "PHARMACIE"
+        assert without_entries[1] == [], "an employer with an empty account is still found"
+        assert uow.ledger.with_employer("1999999") is None
+
+
 def test_the_same_surcharge_step_cannot_be_charged_twice(uow_factory: SqlAlchemyUnitOfWorkFactory) -> None:
     add_employer(uow_factory)
     surcharge = LedgerEntry("1000001", EntryKind.SURCHARGE, 2_362, date(2026, 4, 16), NOW, period=MARCH,

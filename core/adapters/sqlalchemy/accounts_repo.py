@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -12,15 +12,28 @@ from core.adapters.sqlalchemy.errors import duplicates_as_domain
 from core.domain.accounts import EntryKind, LedgerEntry
 from core.domain.contributions import Branch, ContributionAssessment, ContributionLine, Payer
 from core.domain.individual_accounts import DeclaredPay
-from core.domain.periods import ContributionPeriod
+from core.domain.parties import Employer
+from core.domain.periods import ContributionPeriod, Periodicity
 
 
 # Built once (hot on every account view): building a statement costs more CPU than SQLite takes to run it.
 _LEDGER_OF: Final = sa.select(t.ledger_entries).where(
     t.ledger_entries.c.employer_number == sa.bindparam("number")).order_by(t.ledger_entries.c.id)
+_EMPLOYER_LEDGER: Final = (
+    sa.select(t.employers.c.employer_number, t.employers.c.company_name, t.employers.c.periodicity,
+              t.employers.c.occupational_risk_bp, t.employers.c.email,
+              *(column for column in t.ledger_entries.c if column.name != "employer_number"))
+    .select_from(t.employers.outerjoin(t.ledger_entries,
+                                       t.ledger_entries.c.employer_number == t.employers.c.employer_number))
+    .where(t.employers.c.employer_number == sa.bindparam("number")).order_by(t.ledger_entries.c.id))
 _LOCK_ACCOUNT: Final = sa.select(t.employers.c.employer_number).where(
     t.employers.c.employer_number == sa.bindparam("number")).with_for_update()
 _APPEND_ENTRY: Final = sa.insert(t.ledger_entries)
+
+
+def _entry(employer_number: str, r: sa.Row[Any]) -> LedgerEntry:
+    return LedgerEntry(employer_number, EntryKind(r.kind), r.amount, r.value_date, r.recorded_at,
+                       ContributionPeriod.parse(r.period) if r.period else None, r.surcharge_step, r.reference, r.id)
 
 
 class SqlAlchemyDeclarationRepository:
@@ -95,10 +108,17 @@ class SqlAlchemyLedgerRepository:
 
     def entries(self, employer_number: str) -> list[LedgerEntry]:
         """Every movement of the account, in insertion order."""
-        rows = self._connection.execute(_LEDGER_OF, {"number": employer_number})
-        return [LedgerEntry(r.employer_number, EntryKind(r.kind), r.amount, r.value_date, r.recorded_at,
-                            ContributionPeriod.parse(r.period) if r.period else None, r.surcharge_step,
-                            r.reference, r.id) for r in rows]
+        return [_entry(employer_number, row) for row in self._connection.execute(_LEDGER_OF, {"number": employer_number})]
+
+    def with_employer(self, employer_number: str) -> tuple[Employer, list[LedgerEntry]] | None:
+        """The employer (its phones not read) and every movement of its account, in one query; None if unknown."""
+        rows = self._connection.execute(_EMPLOYER_LEDGER, {"number": employer_number}).all()
+        if not rows:
+            return None
+        first = rows[0]
+        employer = Employer(first.employer_number, first.company_name, (), Periodicity(first.periodicity),
+                            first.occupational_risk_bp, first.email)
+        return employer, [_entry(employer_number, row) for row in rows if row.id is not None]
 
     def lock_account(self, employer_number: str) -> None:
         """Serialise writers of one account (row lock on PostgreSQL; SQLite locks at BEGIN)."""
