@@ -5,7 +5,7 @@
 Each call is timed over a new seeded employer every time (the same population as ``bench/load.py``: the
 cached SQLite file, or with ``--postgres`` a throw-away database ``bench_load`` on 127.0.0.1:5432, seeded and
 dropped). Prints process CPU and wall time per call: who holds the phone (with the PIN state), the account
-summary, one credential read in a unit of work of its own (the fixed cost of a unit of work), and that read
+summary, the PIN check (argon2id included), one credential read in a unit of work of its own (the fixed cost of a unit of work), and that read
 alone on an open connection: through SQLAlchemy, then as the same SQL on the driver's own cursor (what
 SQLAlchemy adds to each statement).
 """
@@ -61,8 +61,8 @@ def main() -> None:
     members = [supply.employer() for _ in range(min(args.calls, args.population))]
     numbers: dict[str, str] = {}
 
-    def holders(member: Member) -> None:
-        numbers[member.phone] = backend.holders(Msisdn.parse(member.phone)).employers[0].employer_number
+    def caller(member: Member) -> None:
+        numbers[member.phone] = backend.caller(Msisdn.parse(member.phone)).accounts[0].number
 
     def credential(member: Member) -> None:
         with backend.uow_factory() as uow:
@@ -87,8 +87,10 @@ def main() -> None:
 
     print(f"database {url.split('@')[-1]}")
     try:
-        timed("holders (accounts and PIN state)", members, holders)
+        timed("caller (accounts and PIN state)", members, caller)
         timed("account_summary", members, lambda member: backend.account_summary(numbers[member.phone]))
+        timed("check_pin", members,
+              lambda member: backend.check_pin(HolderKind.EMPLOYER, numbers[member.phone], member.pin))
         timed("unit of work with one read", members, credential)
         timed("the read, through SQLAlchemy", members, statement)
         timed("the read, on the driver's cursor", members, driver)

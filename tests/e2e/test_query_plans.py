@@ -58,3 +58,29 @@ def test_a_login_reads_phones_by_number_and_scans_no_table(gateway: Gateway) -> 
                 assert "msisdn=?" in text or re.search(r"Index Cond: \(+msisdn", text), \
                     f"phones not found by number:\n{statement}\n{text}"
             connection.rollback()
+
+
+def test_who_holds_a_phone_reads_each_account_by_key_whatever_the_statistics(engine: sa.engine.Engine) -> None:
+    """The caller query joins no table whole, even where the planner's statistics are missing or stale (a new
+    database, or tables that were small when last analysed): one index entry per account on the phone."""
+    from core.adapters.sqlalchemy import tables as t
+    from core.adapters.sqlalchemy.parties_repo import _ACCOUNTS_ON
+
+    with engine.begin() as connection:
+        connection.execute(sa.insert(t.employers), [
+            {"employer_number": f"{1_000_000 + n}", "company_name": f"EMPLOYEUR {n}", "periodicity": "monthly",
+             "occupational_risk_bp": 200} for n in range(3000)])
+        connection.execute(sa.insert(t.phones), [
+            {"holder_kind": "employer", "holder_number": f"{1_000_000 + n}", "msisdn": f"+22891{n:06d}"}
+            for n in range(3000)])
+    compiled = _ACCOUNTS_ON.compile(dialect=engine.dialect)
+    parameters = {**compiled.params, "msisdn": "+22891000042"}
+    if engine.dialect.name == "sqlite":
+        parameters = tuple(parameters[name] for name in compiled.positiontup or ())
+    with engine.connect() as connection:
+        explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
+        plan = [str(row[-1] if engine.dialect.name == "sqlite" else row[0])
+                for row in connection.exec_driver_sql(explain + str(compiled), parameters)]
+    text = "\n".join(plan)
+    for table in ("employers", "insured_persons", "credentials"):
+        assert not re.search(rf"(Seq Scan on|SCAN) {table}\b", text), f"{table} read whole:\n{text}"
