@@ -254,7 +254,10 @@ def database(args: argparse.Namespace, workdir: Path) -> str:
     drop_database()
     with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE bench_load TEMPLATE "{template}"')
-    return POSTGRES_ADMIN.rsplit("/", 1)[0] + "/bench_load"
+    url = POSTGRES_ADMIN.rsplit("/", 1)[0] + "/bench_load"
+    with psycopg.connect(url, autocommit=True) as copy:
+        copy.execute("ANALYZE")  # planner statistics, as autovacuum keeps them in production (a copy has none)
+    return url
 
 
 def drop_database() -> None:
