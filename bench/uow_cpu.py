@@ -5,9 +5,9 @@
 Each call is timed over a new seeded employer every time (the same population as ``bench/load.py``: the
 cached SQLite file, or with ``--postgres`` a throw-away database ``bench_load`` on 127.0.0.1:5432, seeded and
 dropped). Prints process CPU and wall time per call: who holds the phone (with the PIN state), the account
-summary, the PIN check (argon2id included), one credential read in a unit of work of its own (the fixed cost of a unit of work), and that read
-alone on an open connection: through SQLAlchemy, then as the same SQL on the driver's own cursor (what
-SQLAlchemy adds to each statement).
+summary, the PIN check (argon2id included), one credential read in a unit of work of its own (the fixed cost of
+a unit of work), and that read alone on an open connection: through SQLAlchemy, then as the same SQL on the
+driver's own cursor (what SQLAlchemy adds to each statement).
 """
 from __future__ import annotations
 

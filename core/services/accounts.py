@@ -35,7 +35,8 @@ def current_account(uow: UnitOfWork, employer_number: str, *, clock: Clock,
 
 def load_account(uow: UnitOfWork, employer: Employer, rulebook: RuleBook,
                  entries: Sequence[LedgerEntry] | None = None) -> ContributorAccount:
-    """The employer's ledger (``entries`` when already read) with deadlines from its periodicity and the dated due day."""
+    """The employer's ledger (``entries`` when already read), with deadlines from its periodicity and the dated
+    due day."""
 
     def deadline(period: ContributionPeriod) -> date:
         return period.payment_deadline(rulebook.surcharges.at(period.first_day).due_day, employer.periodicity)

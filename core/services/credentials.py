@@ -52,7 +52,8 @@ def account_status(account: PhoneAccount, *, clock: Clock, policy: PinPolicy = P
     return _set_pin_status(account.locked_until, account.lockouts, clock=clock, policy=policy)
 
 
-def _set_pin_status(locked_until: datetime | None, lockouts: int, *, clock: Clock, policy: PinPolicy) -> CredentialStatus:
+def _set_pin_status(locked_until: datetime | None, lockouts: int, *, clock: Clock,
+                    policy: PinPolicy) -> CredentialStatus:
     if policy.blocks_after(lockouts):
         return CredentialStatus(True, None, blocked=True)
     return CredentialStatus(True, locked_until if locked_until and locked_until > clock.now() else None)

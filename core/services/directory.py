@@ -35,19 +35,16 @@ class CallerAccounts:
     accounts: tuple[PhoneAccount, ...]
     sole_credential: CredentialStatus | None = None
 
-    @property
-    def is_registered(self) -> bool:
-        """True when the phone belongs to at least one account."""
-        return bool(self.accounts)
-
 
 def holders_of(msisdn: Msisdn, *, uow: UnitOfWork) -> PhoneHolders:
     """The employers and insured persons registered on a phone, with all their attributes (SMS keywords)."""
     with uow:
-        return PhoneHolders(tuple(uow.employers.list_by_phone(msisdn)), tuple(uow.insured_persons.list_by_phone(msisdn)))
+        return PhoneHolders(tuple(uow.employers.list_by_phone(msisdn)),
+                            tuple(uow.insured_persons.list_by_phone(msisdn)))
 
 
-def caller_accounts(msisdn: Msisdn, *, uow: UnitOfWork, clock: Clock, policy: PinPolicy = PinPolicy()) -> CallerAccounts:
+def caller_accounts(msisdn: Msisdn, *, uow: UnitOfWork, clock: Clock,
+                    policy: PinPolicy = PinPolicy()) -> CallerAccounts:
     """Who is calling: the accounts on a phone and, when there is only one, its PIN state, in one query.
 
     The first hop of every login asks this, for a phone it has mostly never seen (new phone, new lookup).

@@ -13,7 +13,7 @@ from core.adapters.sqlalchemy import tables as t
 from core.services.directory import CallerAccounts
 from tests.e2e.conftest import ACCOUNTANT_PHONE, Gateway
 from tests.support.spies import calls_to
-from tests.support.statements import statements_of
+from tests.support.statements import queries, statements_of
 
 UNREGISTERED = "+22896123456"
 
@@ -123,11 +123,6 @@ def test_an_ended_session_keeps_only_its_last_reply(gateway: Gateway) -> None:
     assert phone.resend() == final and gateway.count(t.payment_references) == references, "with no side effect"
 
 
-def _queries(statements: list[str]) -> list[str]:
-    """The statements that ask the database something (transaction control left out)."""
-    return [q for q in statements if q.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK")]
-
-
 def test_the_contributor_account_is_read_with_its_employer_in_one_query(gateway: Gateway) -> None:
     first = gateway.phone("+22890112233")
     first.dial()
@@ -137,7 +132,7 @@ def test_the_contributor_account_is_read_with_its_employer_in_one_query(gateway:
     phone.send("1234")
     statements = statements_of(gateway.rt.engine, lambda: phone.send("2"))
     assert phone.hop_label == "account.summary" and phone.screen.startswith("Solde:"), phone.screen
-    assert len(_queries(statements)) == 1, statements
+    assert len(queries(statements)) == 1, statements
 
 
 def test_a_single_account_phone_gets_its_pin_state_with_its_accounts_in_one_query(
@@ -146,7 +141,7 @@ def test_a_single_account_phone_gets_its_pin_state_with_its_accounts_in_one_quer
     phone = gateway.phone("+22890112233")
     statements = statements_of(gateway.rt.engine, phone.dial)
     assert phone.hop_label == "auth.pin" and separate == [], "the PIN state came with the phone's accounts"
-    assert len(_queries(statements)) == 1, statements
+    assert len(queries(statements)) == 1, statements
     for _ in range(3):
         phone.send("0000")
     gateway.rt.ussd.store.phone_changed(Msisdn("+22890112233"))  # its cached accounts forgotten: looked up again

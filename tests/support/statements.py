@@ -22,3 +22,8 @@ def statements_of(engine: Engine, action: Callable[[], object]) -> list[str]:
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
     return statements
+
+
+def queries(statements: list[str]) -> list[str]:
+    """The statements that ask the database something (transaction control left out)."""
+    return [q for q in statements if q.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK")]

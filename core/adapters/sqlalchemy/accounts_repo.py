@@ -9,11 +9,12 @@ from sqlalchemy import Connection
 
 from core.adapters.sqlalchemy import tables as t
 from core.adapters.sqlalchemy.errors import duplicates_as_domain
+from core.adapters.sqlalchemy.parties_repo import employer_of
 from core.domain.accounts import EntryKind, LedgerEntry
 from core.domain.contributions import Branch, ContributionAssessment, ContributionLine, Payer
 from core.domain.individual_accounts import DeclaredPay
 from core.domain.parties import Employer
-from core.domain.periods import ContributionPeriod, Periodicity
+from core.domain.periods import ContributionPeriod
 
 
 # Built once (hot on every account view): building a statement costs more CPU than SQLite takes to run it.
@@ -108,17 +109,15 @@ class SqlAlchemyLedgerRepository:
 
     def entries(self, employer_number: str) -> list[LedgerEntry]:
         """Every movement of the account, in insertion order."""
-        return [_entry(employer_number, row) for row in self._connection.execute(_LEDGER_OF, {"number": employer_number})]
+        rows = self._connection.execute(_LEDGER_OF, {"number": employer_number})
+        return [_entry(employer_number, row) for row in rows]
 
     def with_employer(self, employer_number: str) -> tuple[Employer, list[LedgerEntry]] | None:
         """The employer (its phones not read) and every movement of its account, in one query; None if unknown."""
         rows = self._connection.execute(_EMPLOYER_LEDGER, {"number": employer_number}).all()
         if not rows:
             return None
-        first = rows[0]
-        employer = Employer(first.employer_number, first.company_name, (), Periodicity(first.periodicity),
-                            first.occupational_risk_bp, first.email)
-        return employer, [_entry(employer_number, row) for row in rows if row.id is not None]
+        return employer_of(rows[0]), [_entry(employer_number, row) for row in rows if row.id is not None]
 
     def lock_account(self, employer_number: str) -> None:
         """Serialise writers of one account (row lock on PostgreSQL; SQLite locks at BEGIN)."""

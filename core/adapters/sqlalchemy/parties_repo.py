@@ -65,6 +65,12 @@ class _PhoneBook:
         return [row.holder_number for row in rows]
 
 
+def employer_of(row: sa.Row[Any], phones: tuple[Msisdn, ...] = ()) -> Employer:
+    """An employer from a row holding the ``employers`` columns (and its phones, read apart)."""
+    return Employer(row.employer_number, row.company_name, phones, Periodicity(row.periodicity),
+                    row.occupational_risk_bp, row.email)
+
+
 def _employers_with_phones(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
     """Employers matching ``where`` joined with their phones, in employer then phone order."""
     phones = t.phones
@@ -150,8 +156,7 @@ class SqlAlchemyEmployerRepository:
             _, numbers = found.setdefault(row.employer_number, (row, []))
             if row.phone is not None:
                 numbers.append(Msisdn(row.phone))
-        return [Employer(row.employer_number, row.company_name, tuple(numbers), Periodicity(row.periodicity),
-                         row.occupational_risk_bp, row.email) for row, numbers in found.values()]
+        return [employer_of(row, tuple(numbers)) for row, numbers in found.values()]
 
     def list_numbers(self) -> list[str]:
         """Every employer number, in order."""
