@@ -149,6 +149,8 @@ def test_an_account_is_read_with_its_employer_in_one_query(uow_factory: SqlAlche
         assert without_entries is not None and without_entries[0].company_name == "PHARMACIE"
         assert without_entries[1] == [], "an employer with an empty account is still found"
         assert uow.ledger.with_employer("1999999") is None
+        assert uow.ledger.with_employer("9" * 40) is None, "longer than the column: not found, no database error"
+        assert uow.phones.accounts_on(Msisdn("+2289" + "9" * 20)) == [], "longer than the column: nobody"
 
 
 def test_the_same_surcharge_step_cannot_be_charged_twice(uow_factory: SqlAlchemyUnitOfWorkFactory) -> None:
