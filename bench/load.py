@@ -93,6 +93,16 @@ class Result:
     redis_keys: Counter[str] = field(default_factory=Counter)
     redis_bytes: Counter[str] = field(default_factory=Counter)
 
+    def add(self, other: Result) -> None:
+        """Count ``other``'s run as part of this one."""
+        self.seconds += other.seconds
+        self.latencies += other.latencies
+        self.sessions += other.sessions
+        self.errors.update(other.errors)
+        self.samples = {**other.samples, **self.samples}
+        self.server_cpu += other.server_cpu
+        self.client_cpu += other.client_cpu
+
     def pct(self, q: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
@@ -202,18 +212,48 @@ def redis_usage(url: str, result: Result) -> None:
         result.redis_bytes[kind] += size or 0
 
 
-def measure(port: int, server_pid: int, redis_url: str, journey: Journey, phones: int, seconds: float,
-            supply: Phones, bare: bool) -> Result:
-    """Flush, warm up for a second, then one measured run with server and client CPU."""
+@dataclass(frozen=True, slots=True)
+class Server:
+    """A started server: its port, process and Redis database."""
+
+    port: int
+    process: subprocess.Popen[bytes]
+    redis_url: str
+
+
+def warm_up(server: Server, journey: Journey, phones: int, supply: Phones, bare: bool) -> None:
+    """Flush the server's Redis database, then one unmeasured second of the journey."""
     import redis
 
-    redis.Redis.from_url(redis_url).flushdb()
-    drive(port, journey, phones, 1.0, supply, bare)
-    cpu, mine = tree_cpu(server_pid), sum(os.times()[:2])
-    result = drive(port, journey, phones, seconds, supply, bare)
-    result.server_cpu, result.client_cpu = tree_cpu(server_pid) - cpu, sum(os.times()[:2]) - mine
-    redis_usage(redis_url, result)
+    redis.Redis.from_url(server.redis_url).flushdb()
+    drive(server.port, journey, phones, 1.0, supply, bare)
+
+
+def measure(server: Server, journey: Journey, phones: int, seconds: float, supply: Phones, bare: bool) -> Result:
+    """One measured run, with the server's and the client's CPU."""
+    cpu, mine = tree_cpu(server.process.pid), sum(os.times()[:2])
+    result = drive(server.port, journey, phones, seconds, supply, bare)
+    result.server_cpu, result.client_cpu = tree_cpu(server.process.pid) - cpu, sum(os.times()[:2]) - mine
     return result
+
+
+def measure_pair(app: Server, bare: Server, journey: Journey, phones: int, seconds: float, supply: Phones,
+                 rounds: int) -> tuple[Result, Result]:
+    """The journey and the bare ceiling in ``rounds`` alternating slices of ``seconds / rounds`` each.
+
+    The machine's speed drifts from one minute to the next (on this VM the bare handler's CPU per hop
+    varies threefold), and the bare handler and the app do not slow down alike; measured in alternation,
+    both see the same states, so their ratio no longer depends on which one ran during a slow minute.
+    """
+    warm_up(bare, JOURNEYS["public"], phones, supply, bare=True)
+    warm_up(app, journey, phones, supply, bare=False)
+    ceiling, result = Result(0.0), Result(0.0)
+    for _ in range(rounds):
+        ceiling.add(measure(bare, JOURNEYS["public"], phones, seconds / rounds, supply, bare=True))
+        result.add(measure(app, journey, phones, seconds / rounds, supply, bare=False))
+    redis_usage(bare.redis_url, ceiling)
+    redis_usage(app.redis_url, result)
+    return result, ceiling
 
 
 def start_server(kind: str, target: str, port: int, threads: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -279,7 +319,10 @@ def row(label: str, phones: int, r: Result, ceiling: Result | None) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per run (after 1 s warm-up)")
+    parser.add_argument("--seconds", type=float, default=10.0,
+                        help="measured seconds per journey, and as many for its bare ceiling (after 1 s warm-up each)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating slices of bare handler and journey that make up those seconds")
     parser.add_argument("--phones", default="4,50", help="concurrent virtual phones, comma-separated")
     parser.add_argument("--journeys", default="public,employer,payref")
     parser.add_argument("--postgres", action="store_true", help=f"a throw-away database beside {POSTGRES_ADMIN}")
@@ -293,18 +336,19 @@ def main() -> None:
     url = database(args, workdir)
     supply = Phones(args.population)
     base = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    app = start_server(args.server, "app:create_app", args.port, args.threads, {**base, "REDIS_URL": APP_REDIS},
-                       workdir / "app.log")
-    bare = start_server(args.server, "bench.bare:create_app", args.port + 1, args.threads,
-                        {**base, "REDIS_URL": BARE_REDIS}, workdir / "bare.log")
+    app = Server(args.port, start_server(args.server, "app:create_app", args.port, args.threads,
+                                         {**base, "REDIS_URL": APP_REDIS}, workdir / "app.log"), APP_REDIS)
+    bare = Server(args.port + 1, start_server(args.server, "bench.bare:create_app", args.port + 1, args.threads,
+                                              {**base, "REDIS_URL": BARE_REDIS}, workdir / "bare.log"), BARE_REDIS)
     os.sched_setaffinity(0, {1})
     profiler = None
     if args.profile:
-        profiler = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(app.pid),
+        profiler = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(app.process.pid),
                                      "--subprocesses", "--format", "raw", "--rate", "500", "--gil", "--output", args.profile],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     print(f"database {url.split('@')[-1]}, server {args.server} (1 worker, {args.threads} threads, core 0), "
-          f"client on core 1, {args.seconds:.0f} s per run, {os.cpu_count()} cores")
+          f"client on core 1, {args.seconds:.0f} s per journey and as many for the bare handler, alternating in "
+          f"{args.rounds} slices, {os.cpu_count()} cores")
     print("| journey   | ph. |  hops/s | sess/s |  p50ms |  p95ms |  p99ms | srvCPU ms/hop | cliCPU | Redis B/sess "
           "| vs bare | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
@@ -312,14 +356,12 @@ def main() -> None:
     samples: list[str] = []
     try:
         for phones in (int(p) for p in args.phones.split(",")):
-            ceiling = measure(args.port + 1, bare.pid, BARE_REDIS, JOURNEYS["public"], phones, args.seconds, supply,
-                              bare=True)
-            print(row("bare", phones, ceiling, None), flush=True)
             for name in args.journeys.split(","):
-                result = measure(args.port, app.pid, APP_REDIS, JOURNEYS[name], phones, args.seconds, supply,
-                                 bare=False)
+                result, ceiling = measure_pair(app, bare, JOURNEYS[name], phones, args.seconds, supply, args.rounds)
+                print(row("bare", phones, ceiling, None), flush=True)
                 print(row(name, phones, result, ceiling), flush=True)
                 samples += [f"{name}@{phones} {kind}: {text}" for kind, text in result.samples.items()]
+                samples += [f"bare@{phones} {kind}: {text}" for kind, text in ceiling.samples.items()]
                 kinds.update({f"{name}@{phones} {k}": v // max(result.redis_keys[k], 1)
                               for k, v in result.redis_bytes.items()})
     finally:
@@ -327,8 +369,8 @@ def main() -> None:
             profiler.send_signal(2)
             profiler.wait(timeout=30)
         for server in (app, bare):
-            server.terminate()
-            server.wait(timeout=10)
+            server.process.terminate()
+            server.process.wait(timeout=10)
     print("Redis bytes per key, by kind:", ", ".join(f"{k} {v}" for k, v in kinds.items()))
     for sample in samples:
         print("first error reply:", sample)
