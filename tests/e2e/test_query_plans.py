@@ -12,18 +12,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from tests.e2e.conftest import ACCOUNTANT_PHONE, EMPLOYER_PHONE, INSURED_PHONE, Gateway
+from tests.support.statements import sent_to
 
 
 def _queries_of_logins(gateway: Gateway) -> list[tuple[str, Any]]:
     """The SELECTs (with their parameters) of an employer's login and account, an insured's and an accountant's dial."""
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "ussd_hops" not in statement:
-            seen.append((statement, parameters))
-
-    sa.event.listen(gateway.rt.engine, "before_cursor_execute", record)
-    try:
+    with sent_to(gateway.rt.engine) as sent:
         employer = gateway.phone(EMPLOYER_PHONE)
         employer.dial()
         employer.send("1234")
@@ -31,9 +25,8 @@ def _queries_of_logins(gateway: Gateway) -> list[tuple[str, Any]]:
         assert employer.screen.startswith("Solde"), employer.screen
         for msisdn in (INSURED_PHONE, ACCOUNTANT_PHONE):
             gateway.phone(msisdn).dial()
-    finally:
-        sa.event.remove(gateway.rt.engine, "before_cursor_execute", record)
-    return seen
+    return [(statement, parameters) for statement, parameters in sent
+            if statement.lstrip().upper().startswith("SELECT")]
 
 
 def _plan(connection: sa.Connection, statement: str, parameters: Any) -> list[str]:
@@ -73,7 +66,7 @@ def test_who_holds_a_phone_reads_each_account_by_key_whatever_the_statistics(eng
         connection.execute(sa.insert(t.phones), [
             {"holder_kind": "employer", "holder_number": f"{1_000_000 + n}", "msisdn": f"+22891{n:06d}"}
             for n in range(3000)])
-    compiled = _ACCOUNTS_ON.compile(dialect=engine.dialect)
+    compiled = _ACCOUNTS_ON.statement.compile(dialect=engine.dialect)
     parameters = {**compiled.params, "msisdn": "+22891000042"}
     if engine.dialect.name == "sqlite":
         parameters = tuple(parameters[name] for name in compiled.positiontup or ())

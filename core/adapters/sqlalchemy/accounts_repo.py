@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from core.adapters.sqlalchemy import tables as t
+from core.adapters.sqlalchemy.driver_calls import HotRead
 from core.adapters.sqlalchemy.errors import duplicates_as_domain
 from core.adapters.sqlalchemy.parties_repo import employer_of
 from core.domain.accounts import EntryKind, LedgerEntry
@@ -20,7 +21,7 @@ from core.domain.periods import ContributionPeriod
 # Built once (hot on every account view): building a statement costs more CPU than SQLite takes to run it.
 _LEDGER_OF: Final = sa.select(t.ledger_entries).where(
     t.ledger_entries.c.employer_number == sa.bindparam("number")).order_by(t.ledger_entries.c.id)
-_EMPLOYER_LEDGER: Final = (
+_EMPLOYER_LEDGER: Final = HotRead(
     sa.select(t.employers.c.employer_number, t.employers.c.company_name, t.employers.c.periodicity,
               t.employers.c.occupational_risk_bp, t.employers.c.email,
               *(column for column in t.ledger_entries.c if column.name != "employer_number"))
@@ -114,7 +115,7 @@ class SqlAlchemyLedgerRepository:
 
     def with_employer(self, employer_number: str) -> tuple[Employer, list[LedgerEntry]] | None:
         """The employer (its phones not read) and every movement of its account, in one query; None if unknown."""
-        rows = self._connection.execute(_EMPLOYER_LEDGER, {"number": employer_number}).all()
+        rows = _EMPLOYER_LEDGER.rows(self._connection, {"number": employer_number})
         if not rows:
             return None
         return employer_of(rows[0]), [_entry(employer_number, row) for row in rows if row.id is not None]

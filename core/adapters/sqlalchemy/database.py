@@ -73,15 +73,19 @@ def _begin_at_first_write(engine: Engine) -> None:
     COMMITTED`` is sent before the first other statement, and commit or rollback end it as usual (psycopg
     sends them when a transaction is open, whatever the mode).
     """
-    from psycopg.pq import TransactionStatus
-
-    idle = TransactionStatus.IDLE
 
     @event.listens_for(engine, "before_cursor_execute")
     def _on_execute(_connection: sa.Connection, cursor: Any, statement: str, *_rest: Any) -> None:
-        driver = cursor.connection
-        if driver.info.transaction_status == idle and not plain_read(statement):
-            driver.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+        if not plain_read(statement):
+            begin_if_idle(cursor.connection)
+
+
+def begin_if_idle(driver: Any) -> None:
+    """Open a transaction on a psycopg connection in autocommit mode unless one is open (``_begin_at_first_write``)."""
+    from psycopg.pq import TransactionStatus
+
+    if driver.info.transaction_status == TransactionStatus.IDLE:
+        driver.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
 
 
 PING_IDLE_AFTER = 10.0  # seconds a pooled connection may sit unused before its checkout costs a round trip

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from core.adapters.sqlalchemy import tables as t
+from core.adapters.sqlalchemy.driver_calls import driver_errors
 from core.domain.ussd_hops import RecordedHop, ScreenDay
 
 _COUNTS = ("hops", "sessions_reached", "sessions_started", "sessions_ended", "abandoned", "invalid_inputs",
@@ -73,17 +74,10 @@ class SqlAlchemyHopLogRepository:
             connection.begin()  # the unit of work's commit or rollback then ends whatever the COPY opened
         bind = [(name, t.ussd_hops.c[name].type.bind_processor(dialect)) for name in _COPY_COLUMNS]
         values = [[process(row[name]) if process else row[name] for name, process in bind] for row in rows]
-        driver = connection.connection.driver_connection
-        try:
-            with driver.cursor() as cursor, cursor.copy(_COPY_HOPS) as copy:  # type: ignore[union-attr]
-                for value in values:
-                    copy.write_row(value)
-        except dialect.loaded_dbapi.Error as exc:
-            lost = dialect.is_disconnect(exc, driver, None)
-            if lost:
-                connection.invalidate(exc)
-            raise sa.exc.DBAPIError.instance(_COPY_HOPS, None, exc, dialect.loaded_dbapi.Error,
-                                             connection_invalidated=lost, dialect=dialect) from exc
+        with driver_errors(connection, _COPY_HOPS) as driver, driver.cursor() as cursor, \
+                cursor.copy(_COPY_HOPS) as copy:
+            for value in values:
+                copy.write_row(value)
 
     def between(self, start: datetime, end: datetime) -> list[RecordedHop]:
         """Hops that arrived in [start, end), oldest first."""

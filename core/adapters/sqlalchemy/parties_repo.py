@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from core.adapters.sqlalchemy import tables as t
+from core.adapters.sqlalchemy.driver_calls import HotRead
 from core.adapters.sqlalchemy.errors import duplicates_as_domain
 from core.domain.individual_accounts import DeclaredPay, Employment
 from core.domain.msisdn import Msisdn
@@ -33,7 +34,7 @@ class SqlAlchemyPhoneDirectory:
         """The accounts on ``msisdn`` with their PIN state, employers first, by number: one statement."""
         return [PhoneAccount(HolderKind(row.holder_kind), row.holder_number, row.name, row.lockouts is not None,
                              row.locked_until, row.lockouts or 0)
-                for row in self._connection.execute(_ACCOUNTS_ON, {"msisdn": msisdn.e164})
+                for row in _ACCOUNTS_ON.rows(self._connection, {"msisdn": msisdn.e164})
                 if row.name is not None]  # a phone row whose account is gone (or of a kind with no account)
 
 
@@ -121,7 +122,7 @@ def _accounts_on() -> sa.Select[Any]:
             .order_by(kind, holder))  # "employer" sorts before "insured"
 
 
-_ACCOUNTS_ON: Final = _accounts_on()
+_ACCOUNTS_ON: Final = HotRead(_accounts_on())
 
 
 class SqlAlchemyEmployerRepository:

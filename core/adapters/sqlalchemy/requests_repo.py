@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from core.adapters.sqlalchemy import tables as t
+from core.adapters.sqlalchemy.driver_calls import HotRead
 from core.adapters.sqlalchemy.errors import duplicates_as_domain
 from core.domain.activity import ActivityEntry, ActivityKind
 from core.domain.msisdn import Msisdn
@@ -97,9 +98,10 @@ class SqlAlchemyActivityRepository:
 
 
 # Built once (read on every USSD login).
-_CREDENTIAL: Final = sa.select(t.credentials).where(
+_CREDENTIAL_OF: Final = sa.select(t.credentials).where(
     t.credentials.c.holder_kind == sa.bindparam("kind"), t.credentials.c.holder_number == sa.bindparam("number"))
-_CREDENTIAL_FOR_UPDATE: Final = _CREDENTIAL.with_for_update()
+_CREDENTIAL: Final = HotRead(_CREDENTIAL_OF)
+_CREDENTIAL_FOR_UPDATE: Final = HotRead(_CREDENTIAL_OF.with_for_update())
 
 
 class SqlAlchemyCredentialRepository:
@@ -111,9 +113,10 @@ class SqlAlchemyCredentialRepository:
     def get(self, holder_kind: HolderKind, holder_number: str, *, for_update: bool = False) -> Credential | None:
         """The holder's credential, or None before the PIN is set; ``for_update`` locks it."""
         query = _CREDENTIAL_FOR_UPDATE if for_update else _CREDENTIAL
-        row = self._connection.execute(query, {"kind": holder_kind.value, "number": holder_number}).first()
-        if row is None:
+        found = query.rows(self._connection, {"kind": holder_kind.value, "number": holder_number})
+        if not found:
             return None
+        row = found[0]
         return Credential(HolderKind(row.holder_kind), row.holder_number, row.pin_hash, row.failed_attempts,
                           row.locked_until, row.lockouts)
 
