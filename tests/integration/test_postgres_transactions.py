@@ -117,3 +117,17 @@ def test_a_long_idle_pooled_connection_is_pinged_before_use(
     with postgres_engine.connect() as connection:
         connection.exec_driver_sql("SELECT 1")
     assert len(pings) == 1
+
+
+def test_a_connection_given_back_with_a_transaction_open_is_rolled_back_before_reuse(postgres_engine: Engine) -> None:
+    """The pool rolls back at check-in only what is open (no ROLLBACK call for an idle connection), but that always."""
+    with postgres_engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.execute("BEGIN")  # behind SQLAlchemy's back: only the check-in can end it
+        driver.execute("SELECT pg_advisory_xact_lock(4242)")
+    assert driver.info.transaction_status.name == "IDLE", "rolled back when it went back to the pool"
+    with postgres_engine.connect() as other:
+        taken = other.exec_driver_sql("SELECT pg_try_advisory_xact_lock(4242)").scalar_one()
+        other.rollback()
+    assert taken, "the lock of the abandoned transaction was released"

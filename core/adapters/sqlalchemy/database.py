@@ -44,7 +44,8 @@ def make_engine(url: str, *, connect_timeout: int = 2, statement_timeout_ms: int
     if kwargs.get("poolclass") is None:
         kwargs.setdefault("pool_timeout", pool_timeout)
     if url.startswith("postgresql+psycopg:") and "isolation_level" not in kwargs:
-        engine = sa.create_engine(url, connect_args=connect_args, isolation_level="AUTOCOMMIT", **kwargs)
+        engine = sa.create_engine(url, connect_args=connect_args, isolation_level="AUTOCOMMIT",
+                                  pool_reset_on_return=None, **kwargs)
         _begin_at_first_write(engine)
     else:
         engine = sa.create_engine(url, connect_args=connect_args, **kwargs)
@@ -71,21 +72,23 @@ def _begin_at_first_write(engine: Engine) -> None:
     only reads (who holds a phone, an account already up to date) then costs its queries only, without the
     BEGIN and ROLLBACK round trips. The driver runs in autocommit mode; ``BEGIN ISOLATION LEVEL READ
     COMMITTED`` is sent before the first other statement, and commit or rollback end it as usual (psycopg
-    sends them when a transaction is open, whatever the mode).
+    sends them when a transaction is open, whatever the mode). A connection given back to the pool is rolled
+    back only when a transaction is still open on it.
     """
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _on_execute(_connection: sa.Connection, cursor: Any, statement: str, *_rest: Any) -> None:
-        if not plain_read(statement):
-            begin_if_idle(cursor.connection)
-
-
-def begin_if_idle(driver: Any) -> None:
-    """Open a transaction on a psycopg connection in autocommit mode unless one is open (``_begin_at_first_write``)."""
     from psycopg.pq import TransactionStatus
 
-    if driver.info.transaction_status == TransactionStatus.IDLE:
-        driver.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+    idle = TransactionStatus.IDLE
+
+    @event.listens_for(engine, "before_cursor_execute")  # HotRead calls it too, without an execution context
+    def _on_execute(_connection: sa.Connection, cursor: Any, statement: str, *_rest: Any) -> None:
+        driver = cursor.connection
+        if driver.info.transaction_status == idle and not plain_read(statement):
+            driver.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+
+    @event.listens_for(engine, "reset")  # instead of the pool's rollback at every check-in (pool_reset_on_return)
+    def _on_reset(dbapi_connection: Any, _record: Any, reset_state: Any) -> None:
+        if not reset_state.terminate_only and dbapi_connection.info.transaction_status != idle:
+            dbapi_connection.rollback()  # a transaction left open (or failed) ends before anyone else gets it
 
 
 PING_IDLE_AFTER = 10.0  # seconds a pooled connection may sit unused before its checkout costs a round trip

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 
-from core.adapters.sqlalchemy.database import begin_if_idle, plain_read
+from core.adapters.sqlalchemy.database import plain_read
 
 
 @contextmanager
@@ -51,10 +51,11 @@ class HotRead:
     On PostgreSQL it runs on the driver's cursor: SQLAlchemy compiles it once, each result value still goes
     through its column's type (``UtcDateTime``), and errors come out as SQLAlchemy's (``driver_errors``),
     for about a third of the client CPU of ``Connection.execute``, which sets up an execution context,
-    result metadata and events for every statement. A locking read (``FOR UPDATE``) opens the unit of work's
-    transaction first, as ``Connection.execute`` would. Anything else (SQLite, a parameter whose type processes
-    it, columns without distinct names) goes through ``Connection.execute`` as usual. Both give rows whose
-    values are read by column key (``row.name``).
+    result metadata and all its events for every statement. ``before_cursor_execute`` listeners still see
+    each statement, with the driver's cursor and parameters and no execution context (``None``): a locking
+    read (``FOR UPDATE``) thus opens the unit of work's transaction as ``Connection.execute`` would
+    (``database._begin_at_first_write``). Anything else (SQLite, a parameter whose type processes it, columns
+    without distinct names) goes through ``Connection.execute``. Both give rows read by column key (``row.name``).
     """
 
     def __init__(self, statement: sa.Select[Any]) -> None:
@@ -74,8 +75,8 @@ class HotRead:
         if compiled.locks and not connection.in_transaction():
             connection.begin()  # the unit of work's commit or rollback then ends it, and releases the lock
         with driver_errors(connection, compiled.sql) as driver, driver.cursor() as cursor:
-            if compiled.locks and driver.autocommit:
-                begin_if_idle(driver)  # as Connection.execute would (database._begin_at_first_write)
+            for listener in connection.dispatch.before_cursor_execute:  # a locking read's BEGIN, tracers, tests
+                listener(connection, cursor, compiled.sql, values, None, False)
             cursor.execute(compiled.sql, values)
             fetched = cursor.fetchall()
         results = compiled.results

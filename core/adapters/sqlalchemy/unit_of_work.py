@@ -1,7 +1,9 @@
 """Unit of work over one SQLAlchemy connection: rolls back unless committed."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
+from typing import Any, Final
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
@@ -30,6 +32,34 @@ from core.adapters.sqlalchemy.requests_repo import (
     SqlAlchemyRequestRepository,
     SqlAlchemyUssdReportRepository,
 )
+
+
+Touched = set[str]
+# Each repository, made only when a unit of work uses it: most use one or two of them.
+_REPOSITORIES: Final[dict[str, Callable[[Connection, Touched], object]]] = {
+    "employers": SqlAlchemyEmployerRepository,
+    "insured_persons": SqlAlchemyInsuredPersonRepository,
+    "phones": lambda c, _t: SqlAlchemyPhoneDirectory(c),
+    "declarations": lambda c, _t: SqlAlchemyDeclarationRepository(c),
+    "ledger": lambda c, _t: SqlAlchemyLedgerRepository(c),
+    "references": lambda c, _t: SqlAlchemyPaymentReferenceRepository(c),
+    "payments": lambda c, _t: SqlAlchemyPaymentRepository(c),
+    "requests": lambda c, _t: SqlAlchemyRequestRepository(c),
+    "activity": lambda c, _t: SqlAlchemyActivityRepository(c),
+    "credentials": lambda c, _t: SqlAlchemyCredentialRepository(c),
+    "ussd_reports": lambda c, _t: SqlAlchemyUssdReportRepository(c),
+    "outbox": lambda c, _t: SqlAlchemyOutboxRepository(c),
+    "rejections": lambda c, _t: SqlAlchemyRejectionRepository(c),
+    "inbound": lambda c, _t: SqlAlchemyInboundRepository(c),
+    "alerts": lambda c, _t: SqlAlchemyAlertRepository(c),
+    "opt_outs": lambda c, _t: SqlAlchemyOptOutRepository(c),
+    "delivery_reports": lambda c, _t: SqlAlchemyDeliveryReportRepository(c),
+    "hop_log": lambda c, _t: SqlAlchemyHopLogRepository(c),
+    "retention": lambda c, _t: SqlAlchemyRetentionRepository(c),
+    "staff": lambda c, _t: SqlAlchemyStaffRepository(c),
+    "audit": lambda c, _t: SqlAlchemyAuditRepository(c),
+    "console": lambda c, _t: SqlAlchemyConsoleQueries(c),
+}
 
 
 class SqlAlchemyUnitOfWork:
@@ -67,31 +97,18 @@ class SqlAlchemyUnitOfWork:
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         if self._connection is not None:
             raise RuntimeError("unit of work already in use")
-        connection = self._engine.connect()
-        self._connection = connection  # SQLAlchemy 2 autobegins a transaction on first use
-        self.employers = SqlAlchemyEmployerRepository(connection, self._touched_phones)
-        self.insured_persons = SqlAlchemyInsuredPersonRepository(connection, self._touched_phones)
-        self.phones = SqlAlchemyPhoneDirectory(connection)
-        self.declarations = SqlAlchemyDeclarationRepository(connection)
-        self.ledger = SqlAlchemyLedgerRepository(connection)
-        self.references = SqlAlchemyPaymentReferenceRepository(connection)
-        self.payments = SqlAlchemyPaymentRepository(connection)
-        self.requests = SqlAlchemyRequestRepository(connection)
-        self.activity = SqlAlchemyActivityRepository(connection)
-        self.credentials = SqlAlchemyCredentialRepository(connection)
-        self.ussd_reports = SqlAlchemyUssdReportRepository(connection)
-        self.outbox = SqlAlchemyOutboxRepository(connection)
-        self.rejections = SqlAlchemyRejectionRepository(connection)
-        self.inbound = SqlAlchemyInboundRepository(connection)
-        self.alerts = SqlAlchemyAlertRepository(connection)
-        self.opt_outs = SqlAlchemyOptOutRepository(connection)
-        self.delivery_reports = SqlAlchemyDeliveryReportRepository(connection)
-        self.hop_log = SqlAlchemyHopLogRepository(connection)
-        self.retention = SqlAlchemyRetentionRepository(connection)
-        self.staff = SqlAlchemyStaffRepository(connection)
-        self.audit = SqlAlchemyAuditRepository(connection)
-        self.console = SqlAlchemyConsoleQueries(connection)
+        self._connection = self._engine.connect()  # SQLAlchemy 2 autobegins a transaction on first use
         return self
+
+    def __getattr__(self, name: str) -> Any:
+        """A repository, made on the connection the first time the unit of work asks for it."""
+        make = _REPOSITORIES.get(name)
+        connection = self.__dict__.get("_connection")
+        if make is None or connection is None:
+            raise AttributeError(f"{name!r}: not a repository, or the unit of work is not entered")
+        repository = make(connection, self._touched_phones)
+        setattr(self, name, repository)
+        return repository
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -101,6 +118,8 @@ class SqlAlchemyUnitOfWork:
             if self._connection is not None:
                 self._connection.close()
             self._connection = None
+            for name in _REPOSITORIES.keys() & self.__dict__.keys():
+                del self.__dict__[name]  # bound to the connection just given back
 
     def commit(self) -> None:
         """Make everything done so far durable; later work starts a new transaction."""
