@@ -9,12 +9,11 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
-import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from config import DEVELOPMENT_SECRET_KEY, PRODUCTION, ConfigError, check_production, load_config
 from core.adapters.outbox_sms import OutboxSmsSender
-from core.adapters.sqlalchemy.database import make_engine
+from core.adapters.sqlalchemy.database import make_engine, when_disposed
 from core.adapters.sqlalchemy.incidents_repo import SqlAlchemyIncidentRepository
 from core.adapters.sqlalchemy.migrate import head_revision
 from core.adapters.sqlalchemy.outbox_depth import outbox_depth
@@ -196,11 +195,7 @@ def _registry_refresher(config: Mapping[str, Any], store: SessionStore, backend:
     refresher = RegistryRefresher(store, backend.registered_phones, config["USSD_REGISTRY_FRESH_SECONDS"], executor)
     engine = getattr(backend.uow_factory, "engine", None)
     if engine is not None:  # once the engine is disposed (shutdown), no refresh starts again
-        def disposed(_engine: object) -> None:
-            refresher.close()  # waits for a refresh under way (call close() before dispose() to return its connection)
-            engine.pool.dispose()  # and closes a connection it may have opened meanwhile
-
-        sa.event.listen(engine, "engine_disposed", disposed)
+        when_disposed(engine, refresher.close)  # waits for a refresh under way, then closes its connection
     return refresher
 
 

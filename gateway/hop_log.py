@@ -18,6 +18,7 @@ from collections import deque
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from core.adapters.sqlalchemy.database import when_disposed
 from core.ports import UnitOfWorkFactory
 from menus.service import UssdService
 from menus.transcripts import FanOutRecorder, HopRecord
@@ -129,11 +130,7 @@ class HopLog:
     def flush_when_disposed(self, engine: Engine) -> None:
         """Write the buffer whenever ``engine`` is disposed (an app shutting down, a test's end), so no record
         reaches the database after its owner let it go."""
-        def disposed(_engine: Engine) -> None:
-            self.flush()
-            engine.pool.dispose()  # and close the connection the flush opened
-
-        sa.event.listen(engine, "engine_disposed", disposed)
+        when_disposed(engine, self.flush)  # waits for a background write under way, then closes its connection
 
     def close(self) -> None:
         """Write what is left (called at process exit)."""

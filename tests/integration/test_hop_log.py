@@ -134,3 +134,45 @@ def test_a_connection_lost_in_the_middle_of_a_batch_keeps_the_batch_for_the_next
             uow.hop_log.add_many([record(0)])
     assert log.flush() == 1 and (log.dropped, log.written) == (0, 1), "a fresh connection took the batch"
     assert stored(uow_factory) == ["screen.0"]
+
+
+@pytest.mark.postgres
+def test_a_write_under_way_when_the_engine_is_disposed_leaves_no_connection_open(postgres_url: str) -> None:
+    """A background write holds a connection while the app's engine goes: the write ends, then its connection is
+    closed, not left in the disposed pool for the garbage collector (psycopg would warn of it)."""
+    import threading
+
+    engine = make_engine(postgres_url)
+    upgrade(engine)
+    factory = SqlAlchemyUnitOfWorkFactory(engine)
+    inside, release, used = threading.Event(), threading.Event(), []
+
+    class SlowUnitOfWork:  # the hop log's write, paused while it holds its connection
+        def __init__(self) -> None:
+            self.uow = factory()
+
+        def __enter__(self) -> object:
+            entered = self.uow.__enter__()
+            used.append(entered._connection.connection.driver_connection)  # type: ignore[union-attr]
+            inside.set()
+            release.wait(10)
+            return entered
+
+        def __exit__(self, *exc: object) -> None:
+            self.uow.__exit__(*exc)  # type: ignore[arg-type]
+
+    log = HopLog(SlowUnitOfWork, batch=10, background=False)  # type: ignore[arg-type]
+    log.flush_when_disposed(engine)
+    log.record(record(0))
+    writer = threading.Thread(target=log.flush)
+    writer.start()
+    assert inside.wait(10)
+    disposer = threading.Thread(target=engine.dispose)  # waits in the hop log's listener for the write
+    disposer.start()
+    time.sleep(0.2)
+    release.set()
+    writer.join(10)
+    disposer.join(10)
+    assert log.written == 1 and used and used[0].closed, "the write's connection was closed, not left open"
+    assert engine.pool.checkedout() == 0
+    engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import select
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -89,6 +90,25 @@ def _begin_at_first_write(engine: Engine) -> None:
     def _on_reset(dbapi_connection: Any, _record: Any, reset_state: Any) -> None:
         if not reset_state.terminate_only and dbapi_connection.info.transaction_status != idle:
             dbapi_connection.rollback()  # a transaction left open (or failed) ends before anyone else gets it
+
+
+def when_disposed(engine: Engine, finish: Callable[[], object]) -> None:
+    """When ``engine`` is disposed: ``finish()`` the background work that uses it, then close every connection.
+
+    ``Engine.dispose`` closes the pooled connections and swaps in a new pool before telling its listeners, so a
+    connection that background work had checked out goes back to the disposed pool when that work ends, and
+    stays open there until the garbage collector finds it. After ``finish()`` (which waits for work under way)
+    the disposed pool is closed again, and so is the new one, for whatever ``finish()`` itself opened.
+    """
+    pools = [engine.pool]
+
+    def disposed(_engine: Engine) -> None:
+        finish()
+        previous, pools[0] = pools[0], engine.pool
+        previous.dispose()
+        engine.pool.dispose()
+
+    event.listen(engine, "engine_disposed", disposed)
 
 
 PING_IDLE_AFTER = 10.0  # seconds a pooled connection may sit unused before its checkout costs a round trip
