@@ -95,8 +95,8 @@ class HotRead:
             return None
         compiled = self.statement.compile(dialect=dialect)
         sql = str(compiled)
-        binds = compiled.binds.values()
-        if not sql.lstrip().upper().startswith("SELECT") or any(bind.expanding or bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in binds):
+        if any(bind.expanding or bind.type.dialect_impl(dialect).bind_processor(dialect)
+               for bind in compiled.binds.values()):
             return None
         columns = list(self.statement.selected_columns)
         keys = [column.key or "" for column in columns]

@@ -34,31 +34,22 @@ from core.adapters.sqlalchemy.requests_repo import (
 )
 
 
-Touched = set[str]
 # Each repository, made only when a unit of work uses it: most use one or two of them.
-_REPOSITORIES: Final[dict[str, Callable[[Connection, Touched], object]]] = {
-    "employers": SqlAlchemyEmployerRepository,
-    "insured_persons": SqlAlchemyInsuredPersonRepository,
-    "phones": lambda c, _t: SqlAlchemyPhoneDirectory(c),
-    "declarations": lambda c, _t: SqlAlchemyDeclarationRepository(c),
-    "ledger": lambda c, _t: SqlAlchemyLedgerRepository(c),
-    "references": lambda c, _t: SqlAlchemyPaymentReferenceRepository(c),
-    "payments": lambda c, _t: SqlAlchemyPaymentRepository(c),
-    "requests": lambda c, _t: SqlAlchemyRequestRepository(c),
-    "activity": lambda c, _t: SqlAlchemyActivityRepository(c),
-    "credentials": lambda c, _t: SqlAlchemyCredentialRepository(c),
-    "ussd_reports": lambda c, _t: SqlAlchemyUssdReportRepository(c),
-    "outbox": lambda c, _t: SqlAlchemyOutboxRepository(c),
-    "rejections": lambda c, _t: SqlAlchemyRejectionRepository(c),
-    "inbound": lambda c, _t: SqlAlchemyInboundRepository(c),
-    "alerts": lambda c, _t: SqlAlchemyAlertRepository(c),
-    "opt_outs": lambda c, _t: SqlAlchemyOptOutRepository(c),
-    "delivery_reports": lambda c, _t: SqlAlchemyDeliveryReportRepository(c),
-    "hop_log": lambda c, _t: SqlAlchemyHopLogRepository(c),
-    "retention": lambda c, _t: SqlAlchemyRetentionRepository(c),
-    "staff": lambda c, _t: SqlAlchemyStaffRepository(c),
-    "audit": lambda c, _t: SqlAlchemyAuditRepository(c),
-    "console": lambda c, _t: SqlAlchemyConsoleQueries(c),
+_REPOSITORIES: Final[dict[str, Callable[[Connection], object]]] = {
+    "phones": SqlAlchemyPhoneDirectory, "declarations": SqlAlchemyDeclarationRepository,
+    "ledger": SqlAlchemyLedgerRepository, "references": SqlAlchemyPaymentReferenceRepository,
+    "payments": SqlAlchemyPaymentRepository, "requests": SqlAlchemyRequestRepository,
+    "activity": SqlAlchemyActivityRepository, "credentials": SqlAlchemyCredentialRepository,
+    "ussd_reports": SqlAlchemyUssdReportRepository, "outbox": SqlAlchemyOutboxRepository,
+    "rejections": SqlAlchemyRejectionRepository, "inbound": SqlAlchemyInboundRepository,
+    "alerts": SqlAlchemyAlertRepository, "opt_outs": SqlAlchemyOptOutRepository,
+    "delivery_reports": SqlAlchemyDeliveryReportRepository, "hop_log": SqlAlchemyHopLogRepository,
+    "retention": SqlAlchemyRetentionRepository, "staff": SqlAlchemyStaffRepository,
+    "audit": SqlAlchemyAuditRepository, "console": SqlAlchemyConsoleQueries,
+}
+# ... and those that collect the phones added to or removed from an account.
+_PHONE_BOOKS: Final[dict[str, Callable[[Connection, set[str]], object]]] = {
+    "employers": SqlAlchemyEmployerRepository, "insured_persons": SqlAlchemyInsuredPersonRepository,
 }
 
 
@@ -102,11 +93,11 @@ class SqlAlchemyUnitOfWork:
 
     def __getattr__(self, name: str) -> Any:
         """A repository, made on the connection the first time the unit of work asks for it."""
-        make = _REPOSITORIES.get(name)
         connection = self.__dict__.get("_connection")
-        if make is None or connection is None:
+        if connection is None or (name not in _REPOSITORIES and name not in _PHONE_BOOKS):
             raise AttributeError(f"{name!r}: not a repository, or the unit of work is not entered")
-        repository = make(connection, self._touched_phones)
+        repository = (_REPOSITORIES[name](connection) if name in _REPOSITORIES
+                      else _PHONE_BOOKS[name](connection, self._touched_phones))
         setattr(self, name, repository)
         return repository
 
@@ -118,7 +109,7 @@ class SqlAlchemyUnitOfWork:
             if self._connection is not None:
                 self._connection.close()
             self._connection = None
-            for name in _REPOSITORIES.keys() & self.__dict__.keys():
+            for name in (_REPOSITORIES.keys() | _PHONE_BOOKS.keys()) & self.__dict__.keys():
                 del self.__dict__[name]  # bound to the connection just given back
 
     def commit(self) -> None:
